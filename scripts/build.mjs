@@ -1,0 +1,27 @@
+// Bundle the CLI with esbuild. ESM with code splitting: dist/cli.mjs holds commander and the
+// command declarations only; each service (and the AWS SDK clients it needs) is a separate
+// chunk loaded by dynamic import, so `s3-share --version` and `s3-share policy` never parse the SDK.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Prefer the ES module builds: better tree-shaking, and dynamic import() of a CommonJS build
+  // would hide its named exports behind `default`.
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Some CommonJS dependencies call require() for Node built-ins; give ESM chunks a require.
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+});

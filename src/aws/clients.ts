@@ -1,0 +1,101 @@
+/**
+ * The one place that builds IAM, S3 and STS clients from an AwsContext. Each client is imported
+ * lazily, so a command loads only the SDK packages it uses.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsContext } from './config';
+
+/** Annotation that the error-context middleware puts on every failed call. */
+export interface OperationContext {
+  service: string;
+  operation: string;
+}
+
+export const OPERATION_CONTEXT = Symbol.for('s3-share.operation');
+
+type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
+async function credentialsFor(ctx: AwsContext): Promise<Credentials> {
+  if (ctx.credentials.kind === 'static') return ctx.credentials.credentials;
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  // A named profile takes precedence over environment credentials, as in the AWS CLI.
+  return fromNodeProviderChain(ctx.credentials.profile ? { profile: ctx.credentials.profile } : {});
+}
+
+const providerCache = new WeakMap<AwsContext, Promise<Credentials>>();
+
+function sharedCredentials(ctx: AwsContext): Promise<Credentials> {
+  let p = providerCache.get(ctx);
+  if (!p) {
+    p = credentialsFor(ctx);
+    providerCache.set(ctx, p);
+  }
+  return p;
+}
+
+async function baseConfig(ctx: AwsContext) {
+  return {
+    region: ctx.region,
+    credentials: await sharedCredentials(ctx),
+    retryMode: 'adaptive' as const,
+    maxAttempts: ctx.maxAttempts,
+    ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
+  };
+}
+
+interface MiddlewareClient {
+  middlewareStack: {
+    add(
+      mw: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      opts: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/** Tags every error with the service and operation that failed, so messages can name the action. */
+function tagErrors<C>(client: C, service: string): C {
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (err && typeof err === 'object') {
+          const operation = (context.commandName ?? '').replace(/Command$/, '');
+          Object.defineProperty(err, OPERATION_CONTEXT, { value: { service, operation }, enumerable: false, configurable: true });
+        }
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 's3shareOperationContext' },
+  );
+  return client;
+}
+
+export async function createIamClient(ctx: AwsContext): Promise<IAMClient> {
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  return tagErrors(new IAMClient(await baseConfig(ctx)), 'iam');
+}
+
+export async function createStsClient(ctx: AwsContext): Promise<STSClient> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  return tagErrors(new STSClient(await baseConfig(ctx)), 'sts');
+}
+
+/** A custom endpoint (moto, MinIO) needs path-style addressing: bucket names are not DNS names there. */
+export async function createS3Client(ctx: AwsContext, region?: string): Promise<S3Client> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  const config = await baseConfig(ctx);
+  return tagErrors(
+    new S3Client({
+      ...config,
+      region: region ?? config.region,
+      forcePathStyle: ctx.endpoint !== undefined,
+      // A bucket in another region answers 301; follow it rather than fail.
+      followRegionRedirects: true,
+    }),
+    's3',
+  );
+}

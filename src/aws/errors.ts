@@ -1,0 +1,116 @@
+/**
+ * Turns an AWS SDK or network error into one line "<what went wrong> (<Code>): <what to do>".
+ * AWS error codes are kept; AccessDenied names the refused action; bad or expired credentials say
+ * exactly that (never "bucket not found").
+ */
+import { OPERATION_CONTEXT, type OperationContext } from './clients';
+
+interface AwsLikeError {
+  name?: string;
+  Code?: string;
+  code?: string;
+  message?: string;
+  BucketName?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+  [OPERATION_CONTEXT]?: OperationContext;
+}
+
+/** S3 operations authorised by an IAM action of another name. */
+const S3_ACTIONS: Record<string, string> = {
+  ListObjectsV2: 'ListBucket',
+  ListObjects: 'ListBucket',
+  HeadBucket: 'ListBucket',
+  HeadObject: 'GetObject',
+  ListObjectVersions: 'ListBucketVersions',
+  ListMultipartUploads: 'ListBucketMultipartUploads',
+  CreateMultipartUpload: 'PutObject',
+  UploadPart: 'PutObject',
+  CompleteMultipartUpload: 'PutObject',
+  CopyObject: 'PutObject',
+  DeleteObjects: 'DeleteObject',
+  ListBuckets: 'ListAllMyBuckets',
+  GetBucketVersioning: 'GetBucketVersioning',
+  GetPublicAccessBlock: 'GetBucketPublicAccessBlock',
+  PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
+  DeletePublicAccessBlock: 'PutBucketPublicAccessBlock',
+  GetBucketWebsite: 'GetBucketWebsite',
+  PutBucketWebsite: 'PutBucketWebsite',
+};
+
+/** The IAM action that authorises an SDK operation, e.g. s3:ListBucket for ListObjectsV2. */
+export function actionFor(ctx: OperationContext | undefined): string | undefined {
+  if (!ctx || !ctx.operation) return undefined;
+  const name = ctx.service === 's3' ? (S3_ACTIONS[ctx.operation] ?? ctx.operation) : ctx.operation;
+  return `${ctx.service}:${name}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export function isAwsError(err: unknown): boolean {
+  return !!err && typeof err === 'object' && ('$metadata' in err || OPERATION_CONTEXT in err || (err as Error).name === 'CredentialsProviderError');
+}
+
+/** The AWS error code of an SDK error (its name, or Code for some S3 errors). */
+export function errorCode(err: unknown): string {
+  const e = (err ?? {}) as AwsLikeError;
+  return e.Code ?? e.name ?? e.code ?? 'Error';
+}
+
+export function describeAwsError(err: unknown): string {
+  const e = (err ?? {}) as AwsLikeError;
+  const code = errorCode(err);
+  const message = oneLine(e.message ?? '');
+  const action = actionFor(e[OPERATION_CONTEXT]);
+  switch (code) {
+    case 'CredentialsProviderError':
+      return `no AWS credentials found (${oneLine(message)}): set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile or --auth FILE`;
+    case 'InvalidClientTokenId':
+    case 'InvalidAccessKeyId':
+      return `the access key is not valid (${code}): check it, or if it was created seconds ago wait 10-15 s for IAM to make it usable`;
+    case 'SignatureDoesNotMatch':
+      return `the secret key does not match the access key (${code}): check the secret, --auth file or profile`;
+    case 'ExpiredToken':
+    case 'ExpiredTokenException':
+    case 'TokenRefreshRequired':
+      return `the session token has expired (${code}): get fresh temporary credentials and try again`;
+    case 'InvalidToken':
+      return `the session token is invalid (${code}): check AWS_SESSION_TOKEN or --session-token`;
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+    case 'UnauthorizedOperation': {
+      const refused = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1] ?? action;
+      const detail = refused ? `these credentials may not call ${refused}` : 'these credentials are not allowed to do that';
+      return `access denied: ${detail} (${code}): use credentials whose policy allows ${refused ?? 'it'}`;
+    }
+    case 'NoSuchBucket':
+      return `${e.BucketName ? `bucket ${e.BucketName}` : 'the bucket'} does not exist (NoSuchBucket): check the name, or create it`;
+    case 'Throttling':
+    case 'ThrottlingException':
+    case 'SlowDown':
+    case 'RequestLimitExceeded':
+    case 'TooManyRequestsException':
+      return `AWS kept throttling requests${action ? ` to ${action}` : ''} after ${e.$metadata?.attempts ?? 'several'} attempts (${code}): try again later or lower --concurrency`;
+  }
+  const net = networkError(e);
+  if (net) return net;
+  const what = (message || 'AWS request failed').replace(/\.$/, '');
+  return `${what} (${code}${action ? ` from ${action}` : ''})`;
+}
+
+function networkError(e: AwsLikeError): string | undefined {
+  const code = e.code ?? e.name;
+  if (!code) return undefined;
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'the connection was refused',
+    ENOTFOUND: 'the host name was not found',
+    EAI_AGAIN: 'the host name could not be resolved',
+    ETIMEDOUT: 'the connection timed out',
+    ECONNRESET: 'the connection was reset',
+    EPIPE: 'the connection was closed',
+    TimeoutError: 'the request timed out',
+  };
+  if (!known[code]) return undefined;
+  return `cannot reach AWS: ${known[code]} (${code}): check the network, --endpoint-url and --region`;
+}

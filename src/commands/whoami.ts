@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { formatObject } from '../output/records';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
+import type { CliIo } from './io';
+
+export function registerWhoami(program: Command, io: CliIo): void {
+  const cmd = program
+    .command('whoami')
+    .description('Show the account, user ID and ARN of the credentials in use (STS GetCallerIdentity)')
+    .option('--nl', 'print the JSON on one line')
+    .addHelpText('after', '\nExamples:\n  $ s3-share whoami\n  $ s3-share whoami --profile client-a\n  $ s3-share whoami --auth alice.json');
+  addSilentOption(addAwsOptions(cmd)).action(async (opts) => {
+    const ctx = await awsContextFor(opts, io, reporterFor(opts, io));
+    const [{ createStsClient }, { whoami }] = await Promise.all([import('../aws/clients'), import('../services/identity')]);
+    io.stdout.write(formatObject(await whoami(await createStsClient(ctx)), opts.nl));
+  });
+}

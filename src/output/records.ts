@@ -1,0 +1,112 @@
+/**
+ * Emitters for list output: a pretty JSON array (valid JSON as a whole), NDJSON, CSV or TSV.
+ * Records are written as they arrive, so `--nl` shows the first line before the last page is
+ * fetched. Writes respect stdout back-pressure.
+ */
+import type { Writable } from 'node:stream';
+
+export type RecordFormat = 'json' | 'nl' | 'csv' | 'tsv';
+export type OutputRecord = Record<string, unknown>;
+
+export interface RecordEmitter {
+  write(record: OutputRecord): Promise<void>;
+  end(): Promise<void>;
+}
+
+function writeText(out: Writable, text: string): Promise<void> {
+  if (out.write(text)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      out.off('drain', onDrain);
+      reject(err);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
+  });
+}
+
+/** Nested values (objects, arrays) are JSON-encoded inside a CSV/TSV cell; absent values are empty. */
+function cellText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function csvCell(value: unknown): string {
+  const text = cellText(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function tsvCell(value: unknown): string {
+  return cellText(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}
+
+/**
+ * @param columns the CSV/TSV header; when omitted, the keys of the first record. JSON formats
+ * print every key of every record.
+ */
+export function createRecordEmitter(format: RecordFormat, out: Writable, columns?: readonly string[]): RecordEmitter {
+  let count = 0;
+  let header = columns;
+  const delimited = (cell: (v: unknown) => string, sep: string) => ({
+    async write(record: OutputRecord) {
+      let text = '';
+      if (count++ === 0) {
+        header ??= Object.keys(record);
+        text = header.map(cell).join(sep) + '\n';
+      }
+      await writeText(out, text + header!.map((c) => cell(record[c])).join(sep) + '\n');
+    },
+    async end() {
+      if (count === 0 && header) await writeText(out, header.map(cell).join(sep) + '\n');
+    },
+  });
+  switch (format) {
+    case 'nl':
+      return {
+        write: (record) => writeText(out, JSON.stringify(record) + '\n'),
+        end: async () => {},
+      };
+    case 'csv':
+      return delimited(csvCell, ',');
+    case 'tsv':
+      return delimited(tsvCell, '\t');
+    case 'json':
+      return {
+        write: (record) => {
+          const body = JSON.stringify(record, null, 2).replace(/^/gm, '  ');
+          return writeText(out, (count++ === 0 ? '[\n' : ',\n') + body);
+        },
+        end: () => writeText(out, count === 0 ? '[]\n' : '\n]\n'),
+      };
+  }
+}
+
+/** Writes every record of an async source, then closes the list. */
+export async function emitRecords(
+  source: AsyncIterable<OutputRecord>,
+  format: RecordFormat,
+  out: Writable,
+  columns?: readonly string[],
+): Promise<number> {
+  const emitter = createRecordEmitter(format, out, columns);
+  let n = 0;
+  for await (const record of source) {
+    await emitter.write(record);
+    n++;
+  }
+  // Only a complete list is closed: after a failure part way, a JSON array stays unterminated
+  // so that `jq` or a script that ignores the exit code cannot take half a list for all of it.
+  await emitter.end();
+  return n;
+}
+
+/** A single object: pretty JSON, or one line with --nl. */
+export function formatObject(value: unknown, nl = false): string {
+  return (nl ? JSON.stringify(value) : JSON.stringify(value, null, 2)) + '\n';
+}
