@@ -1,0 +1,241 @@
+// Proves the e2e harness and each moto launcher patch (tests/support/moto_server.py): every check
+// here has a counterpart that must be refused, so a patch that is missing or too permissive fails.
+import {
+  CreateRoleCommand,
+  DeleteUserPermissionsBoundaryCommand,
+  ListServiceSpecificCredentialsCommand,
+  ListUsersCommand,
+  PutRolePolicyCommand,
+  PutUserPermissionsBoundaryCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import {
+  adminClients,
+  clientsFor,
+  createTestUser,
+  describeE2E,
+  expectAllowed,
+  expectDenied,
+  motoState,
+  uniqueName,
+  type Clients,
+  type Credentials,
+} from '../support/e2e';
+
+const statement = (Action: string | string[], Resource: string | string[], extra: Record<string, unknown> = {}) => ({
+  Effect: 'Allow',
+  Action,
+  Resource,
+  ...extra,
+});
+const policy = (...Statement: Record<string, unknown>[]) => ({ Version: '2012-10-17', Statement });
+
+async function bodyOf(s3: S3Client, Bucket: string, Key: string): Promise<string> {
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket, Key }));
+  return (await Body?.transformToString('utf8')) ?? '';
+}
+
+function keysOf(list: { Contents?: { Key?: string }[] }): string[] {
+  return (list.Contents ?? []).map((o) => o.Key ?? '').sort();
+}
+
+describeE2E('e2e harness on moto', () => {
+  let admin: Clients;
+  let bucket: string;
+  const arn = (suffix = '') => `arn:aws:s3:::${bucket}${suffix}`;
+
+  beforeAll(async () => {
+    admin = adminClients();
+    bucket = uniqueName('harness');
+    await admin.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (const Key of ['alice/x', 'alice-evil/x', 'bob/x']) {
+      await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: `body of ${Key}` }));
+    }
+  });
+
+  test('admin is the bootstrapped IAM user and can call STS GetCallerIdentity', async () => {
+    const { accountId } = motoState();
+    const me = await expectAllowed(admin.sts.send(new GetCallerIdentityCommand({})));
+    expect(me.Account).toBe(accountId);
+    expect(me.Arn).toBe(`arn:aws:iam::${accountId}:user/admin`);
+  });
+
+  test('a user without any policy is refused S3 ListBuckets and IAM ListUsers', async () => {
+    const nobody = clientsFor(await createTestUser(uniqueName('nobody'), null));
+    await expectDenied(nobody.s3.send(new ListBucketsCommand({})));
+    await expectDenied(nobody.iam.send(new ListUsersCommand({})));
+    // and the admin is allowed both (IAM enforcement distinguishes them)
+    await expectAllowed(admin.s3.send(new ListBucketsCommand({})));
+    await expectAllowed(admin.iam.send(new ListUsersCommand({})));
+  });
+
+  test('GetObject on B/alice/* reaches alice/x, not alice-evil/x nor bob/x', async () => {
+    const alice = clientsFor(
+      await createTestUser(uniqueName('alice'), policy(statement('s3:GetObject', arn('/alice/*')))),
+    );
+    expect(await expectAllowed(bodyOf(alice.s3, bucket, 'alice/x'))).toBe('body of alice/x');
+    await expectDenied(alice.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'alice-evil/x' })));
+    await expectDenied(alice.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bob/x' })));
+    await expectDenied(alice.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'alice/new', Body: 'x' })));
+  });
+
+  test('patch a: encoded URLs verify (key "a b+c ü.txt", Prefix alice/ with Delimiter /)', async () => {
+    const key = 'a b+c ü.txt';
+    await expectAllowed(admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'odd key' })));
+    expect(await expectAllowed(bodyOf(admin.s3, bucket, key))).toBe('odd key');
+
+    const alice = await expectAllowed(
+      admin.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'alice/', Delimiter: '/' })),
+    );
+    expect(keysOf(alice)).toEqual(['alice/x']);
+
+    const top = await expectAllowed(admin.s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: '/' })));
+    expect((top.CommonPrefixes ?? []).map((p) => p.Prefix).sort()).toEqual(['alice-evil/', 'alice/', 'bob/']);
+    expect(keysOf(top)).toEqual([key]);
+
+    const odd = await expectAllowed(admin.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'a b+c ü' })));
+    expect(keysOf(odd)).toEqual([key]);
+  });
+
+  test('patch b: ListServiceSpecificCredentials and (Put|Delete)UserPermissionsBoundary do not 500', async () => {
+    const user = await createTestUser(uniqueName('boundary'), null);
+    const listed = await expectAllowed(
+      admin.iam.send(new ListServiceSpecificCredentialsCommand({ UserName: user.userName })),
+    );
+    expect(listed.ServiceSpecificCredentials ?? []).toEqual([]);
+    await expectAllowed(
+      admin.iam.send(
+        new PutUserPermissionsBoundaryCommand({
+          UserName: user.userName,
+          PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+        }),
+      ),
+    );
+    await expectAllowed(admin.iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: user.userName })));
+    // the stubs are still behind IAM enforcement, and still know which users exist
+    await expectDenied(clientsFor(user).iam.send(new ListServiceSpecificCredentialsCommand({ UserName: user.userName })));
+    await expect(
+      admin.iam.send(new ListServiceSpecificCredentialsCommand({ UserName: uniqueName('ghost') })),
+    ).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+  });
+
+  test('patch c: HeadBucket needs s3:ListBucket on the bucket (not s3:HeadBucket)', async () => {
+    const lister = clientsFor(await createTestUser(uniqueName('lister'), policy(statement('s3:ListBucket', arn()))));
+    await expectAllowed(lister.s3.send(new HeadBucketCommand({ Bucket: bucket })));
+    const other = uniqueName('other');
+    await admin.s3.send(new CreateBucketCommand({ Bucket: other }));
+    await expectDenied(lister.s3.send(new HeadBucketCommand({ Bucket: other })));
+    const getter = clientsFor(await createTestUser(uniqueName('getter'), policy(statement('s3:GetObject', arn('/*')))));
+    await expectDenied(getter.s3.send(new HeadBucketCommand({ Bucket: bucket })));
+  });
+
+  describe('patch f: s3:prefix conditions on ListBucket', () => {
+    const list = (c: Clients, Prefix?: string) => c.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix }));
+
+    test('Allow with StringLike s3:prefix ["alice/*"] allows Prefix=alice/ only', async () => {
+      const user = clientsFor(
+        await createTestUser(
+          uniqueName('prefixed'),
+          policy(statement('s3:ListBucket', arn(), { Condition: { StringLike: { 's3:prefix': ['alice/*'] } } })),
+        ),
+      );
+      expect(keysOf(await expectAllowed(list(user, 'alice/')))).toEqual(['alice/x']);
+      await expectDenied(list(user, 'bob/'));
+      await expectDenied(list(user, 'alice-evil/'));
+      await expectDenied(list(user));
+    });
+
+    test('StringEquals with "" matches a listing without prefix; a conditional Deny only denies when it matches', async () => {
+      const user = clientsFor(
+        await createTestUser(
+          uniqueName('prefixeq'),
+          policy(
+            statement('s3:ListBucket', arn(), { Condition: { StringEquals: { 's3:prefix': ['', 'alice/', 'bob/'] } } }),
+            { Effect: 'Deny', Action: 's3:ListBucket', Resource: arn(), Condition: { StringLike: { 's3:prefix': 'bob/*' } } },
+          ),
+        ),
+      );
+      await expectAllowed(list(user));
+      await expectAllowed(list(user, 'alice/'));
+      await expectDenied(list(user, 'bob/')); // allowed by the StringEquals, denied by the Deny
+      await expectDenied(list(user, 'alice-evil/')); // matches no Allow
+    });
+  });
+
+  describe('role assumption', () => {
+    const trust = (principal: string) =>
+      JSON.stringify(policy({ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }));
+
+    async function createRole(trustedPrincipal: string, rolePolicy: Record<string, unknown>): Promise<string> {
+      const RoleName = uniqueName('role');
+      const { Role } = await admin.iam.send(
+        new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust(trustedPrincipal) }),
+      );
+      await admin.iam.send(
+        new PutRolePolicyCommand({ RoleName, PolicyName: 'role-policy', PolicyDocument: JSON.stringify(rolePolicy) }),
+      );
+      return Role?.Arn ?? '';
+    }
+
+    async function assume(as: Credentials, RoleArn: string, sessionPolicy?: Record<string, unknown>): Promise<Clients> {
+      const { Credentials: c } = await clientsFor(as).sts.send(
+        new AssumeRoleCommand({
+          RoleArn,
+          RoleSessionName: 'harness',
+          Policy: sessionPolicy && JSON.stringify(sessionPolicy),
+        }),
+      );
+      return clientsFor({ accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! });
+    }
+
+    const assumer = () => createTestUser(uniqueName('assumer'), policy(statement('sts:AssumeRole', '*')));
+    const fullBucket = () => policy(statement('s3:*', [arn(), arn('/*')]));
+
+    test('patch e: a role trusting the account (root ARN or bare id) is assumable by a user allowed sts:AssumeRole', async () => {
+      const { accountId } = motoState();
+      const user = await assumer();
+      const noPolicy = await createTestUser(uniqueName('noassume'), null);
+      for (const principal of [`arn:aws:iam::${accountId}:root`, accountId]) {
+        const roleArn = await createRole(principal, fullBucket());
+        const role = await expectAllowed(assume(user, roleArn));
+        const me = await role.sts.send(new GetCallerIdentityCommand({}));
+        expect(me.Arn).toMatch(/:assumed-role\/role-[^/]+\/harness$/);
+        await expectDenied(assume(noPolicy, roleArn));
+      }
+      // another account's root does not trust this account's users
+      await expectDenied(assume(user, await createRole('arn:aws:iam::111122223333:root', fullBucket())));
+    });
+
+    test('patch d: an AssumeRole session policy limits the role (s3:* on B) to what it allows', async () => {
+      const user = await assumer();
+      const roleArn = await createRole(user.arn, fullBucket());
+
+      const unrestricted = await assume(user, roleArn);
+      expect(await expectAllowed(bodyOf(unrestricted.s3, bucket, 'bob/x'))).toBe('body of bob/x');
+      await expectAllowed(unrestricted.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'alice/by-role', Body: 'x' })));
+
+      const limited = await assume(user, roleArn, policy(statement('s3:GetObject', arn('/alice/*'))));
+      expect(await expectAllowed(bodyOf(limited.s3, bucket, 'alice/x'))).toBe('body of alice/x');
+      await expectDenied(limited.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bob/x' })));
+      await expectDenied(limited.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'alice/y', Body: 'x' })));
+      await expectDenied(limited.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'alice/' })));
+
+      const denying = await assume(
+        user,
+        roleArn,
+        policy(statement('s3:*', arn('/*')), { Effect: 'Deny', Action: 's3:GetObject', Resource: arn('/bob/*') }),
+      );
+      await expectAllowed(bodyOf(denying.s3, bucket, 'alice/x'));
+      await expectDenied(denying.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bob/x' })));
+    });
+  });
+});
