@@ -1,4 +1,5 @@
 import {
+  GetAccountAuthorizationDetailsCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
   GetUserPolicyCommand,
@@ -75,6 +76,8 @@ describe('listUserPolicies', () => {
   const managedArn = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
 
   function account(users: string[]) {
+    // These tests cover the per-user path: the caller may not read the account's details.
+    iamMock.on(GetAccountAuthorizationDetailsCommand).rejects(awsError('AccessDenied'));
     iamMock.on(ListUsersCommand).resolves({ Users: users.map((UserName) => ({ UserName, UserId: UserName, Arn: UserName, Path: '/', CreateDate: new Date() })) });
     iamMock.on(ListUserPoliciesCommand).resolves({ PolicyNames: ['p1', 'p2'] });
     iamMock.on(GetUserPolicyCommand).callsFake(async (input) => {
@@ -139,6 +142,55 @@ describe('listUserPolicies', () => {
     iamMock.on(ListUserPoliciesCommand).rejects(awsError('NoSuchEntity'));
     iamMock.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
     await expect(all(listUserPolicies(iam, { users: ['ghost'], concurrency: 2 }))).rejects.toThrow('NoSuchEntity');
+  });
+
+  describe('with GetAccountAuthorizationDetails', () => {
+    const encoded = encodeURIComponent(JSON.stringify(doc));
+    const detail = (UserName: string) => ({
+      UserName,
+      UserPolicyList: [
+        { PolicyName: 'p1', PolicyDocument: encoded },
+        { PolicyName: 'p2', PolicyDocument: encoded },
+      ],
+      AttachedManagedPolicies: [{ PolicyName: 'AmazonS3ReadOnlyAccess', PolicyArn: managedArn }],
+    });
+
+    beforeEach(() => {
+      iamMock
+        .on(GetAccountAuthorizationDetailsCommand, { Marker: undefined })
+        .resolves({ UserDetailList: [detail('u1'), detail('u2')], IsTruncated: true, Marker: 'next' })
+        .on(GetAccountAuthorizationDetailsCommand, { Marker: 'next' })
+        .resolves({ UserDetailList: [detail('u3')], IsTruncated: false });
+      iamMock.on(GetPolicyCommand).resolves({ Policy: { DefaultVersionId: 'v1' } });
+      iamMock.on(GetPolicyVersionCommand).resolves({ PolicyVersion: { Document: encodeURIComponent('{"Version":"2012-10-17","Statement":[]}') } });
+    });
+
+    it('reads every user from the paginated details, without per-user calls', async () => {
+      const records = await all(listUserPolicies(iam, { users: [], concurrency: 4 }));
+      expect(records.map((r) => `${r.UserName}/${r.PolicyName}`)).toEqual([
+        'u1/p1',
+        'u1/p2',
+        'u1/AmazonS3ReadOnlyAccess',
+        'u2/p1',
+        'u2/p2',
+        'u2/AmazonS3ReadOnlyAccess',
+        'u3/p1',
+        'u3/p2',
+        'u3/AmazonS3ReadOnlyAccess',
+      ]);
+      expect(records[0].Document).toEqual(doc);
+      expect(iamMock.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(2);
+      expect(iamMock.commandCalls(GetAccountAuthorizationDetailsCommand)[0].args[0].input).toMatchObject({ Filter: ['User'] });
+      expect(iamMock.commandCalls(ListUsersCommand)).toHaveLength(0);
+      expect(iamMock.commandCalls(GetUserPolicyCommand)).toHaveLength(0);
+      expect(iamMock.commandCalls(GetPolicyCommand)).toHaveLength(1);
+    });
+
+    it('falls back to per-user calls only on AccessDenied', async () => {
+      iamMock.on(GetAccountAuthorizationDetailsCommand).rejects(awsError('ExpiredToken'));
+      await expect(all(listUserPolicies(iam, { users: [], concurrency: 2 }))).rejects.toThrow('ExpiredToken');
+      expect(iamMock.commandCalls(ListUsersCommand)).toHaveLength(0);
+    });
   });
 
   it('decodes URL-encoded documents and keeps non-JSON text', () => {
