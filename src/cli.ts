@@ -9,10 +9,17 @@ import { registerListBuckets } from './commands/list-buckets';
 import { registerListUserPolicies } from './commands/list-user-policies';
 import { registerListUsers } from './commands/list-users';
 import { processIo, type CliIo } from './commands/io';
+import { registerPolicy } from './commands/policy';
 import { registerWhoami } from './commands/whoami';
 import { OperationError, UsageError } from './errors';
 
-const COMMANDS: Array<(program: Command, io: CliIo) => void> = [registerWhoami, registerListUsers, registerListBuckets, registerListUserPolicies];
+const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
+  registerWhoami,
+  registerListUsers,
+  registerListBuckets,
+  registerListUserPolicies,
+  registerPolicy,
+];
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('s3-share')
