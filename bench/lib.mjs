@@ -1,0 +1,99 @@
+// Shared bench helpers: timing child processes, medians, and a throwaway moto server on loopback.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+export const CLI = join(ROOT, 'bin/s3-share');
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Wall time of one run, in milliseconds; throws if the command fails. Asynchronous, because a
+ * proxy in this same process must keep serving while the child runs.
+ */
+export function timeRun(cmd, args, env = process.env) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const stdout = Buffer.concat(out).toString();
+      const stderr = Buffer.concat(err).toString();
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr}`));
+      else resolve({ ms, stdout, stderr });
+    });
+  });
+}
+
+/** Runs the candidates alternately, `rounds` times, so machine noise hits all of them alike. */
+export async function alternate(rounds, candidates) {
+  const times = candidates.map(() => []);
+  for (let i = 0; i < rounds; i++) {
+    for (let j = 0; j < candidates.length; j++) times[j].push(await candidates[j]());
+  }
+  return times.map(median);
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A plain moto server (no IAM enforcement: the bench measures round trips, not policy). */
+export async function startMoto() {
+  const port = await freePort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', detached: true });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      if (res.ok || res.status) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    endpoint,
+    stop() {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {}
+    },
+  };
+}
+
+export function benchEnv(endpoint) {
+  return {
+    PATH: process.env.PATH,
+    HOME: mkdtempSync(join(tmpdir(), 's3share-bench-home-')),
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench-secret',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+export function report(name, value, target, pass) {
+  const line = `${pass ? 'PASS' : 'MISS'}  ${name}: ${value}  (target ${target})`;
+  console.log(line);
+  return { name, value, target, pass };
+}

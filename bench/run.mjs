@@ -1,0 +1,15 @@
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+// `npm run bench`: every benchmark, each reported as a ratio against a reference measured in the
+// same run. A missed target is reported, not thrown: benchmarks inform, tests decide.
+import { benchListUserPolicies } from './list-user-policies.mjs';
+import { benchStartup } from './startup.mjs';
+
+const only = process.argv[2];
+const benches = { startup: benchStartup, 'list-user-policies': benchListUserPolicies };
+const results = [];
+for (const [name, fn] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  console.log(`# ${name}`);
+  results.push(...(await fn()));
+}
+console.log(`\n${results.filter((r) => r.pass).length} of ${results.length} targets met`);
