@@ -1,6 +1,6 @@
 // Shared bench helpers: timing child processes, medians, and a throwaway moto server on loopback.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { startLocalMoto } from '../scripts/local-moto.mjs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,38 +46,9 @@ export async function alternate(rounds, candidates) {
   return times.map(median);
 }
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A plain moto server (no IAM enforcement: the bench measures round trips, not policy). */
-export async function startMoto() {
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', detached: true });
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`);
-      if (res.ok || res.status) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return {
-    endpoint,
-    stop() {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {}
-    },
-  };
+/** A moto server without IAM enforcement: the bench measures round trips, not policy. */
+export function startMoto() {
+  return startLocalMoto({ enforce: false });
 }
 
 export function benchEnv(endpoint) {
