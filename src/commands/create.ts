@@ -1,0 +1,214 @@
+/**
+ * `s3-share create BUCKET...`: new least-privilege credentials for the buckets, printed (or
+ * written with --output) in the chosen format. Parses and checks every option into a CreateInput
+ * before any AWS call; the work is in services/create.ts, run through the plan engine.
+ */
+import type { Command } from 'commander';
+import type { AwsContext, AwsOptions } from '../aws/config';
+import { UsageError } from '../errors';
+import type { IssuedCredentials } from '../output/credentials';
+import type { Reporter } from '../output/reporter';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
+import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './credential-options';
+import type { CliIo } from './io';
+import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './policy';
+
+export interface CreateCommandOptions extends PolicyOptions, AwsOptions, CredentialOutputOptions {
+  username?: string;
+  createBucket?: boolean;
+  bucketRegion?: string;
+  userPermissionsBoundary?: string;
+  duration?: number;
+  role?: string;
+  console?: boolean;
+  password?: string;
+  passwordResetRequired?: boolean;
+  public?: boolean;
+  website?: boolean;
+  wait?: boolean;
+  waitTimeout?: number;
+  dryRun?: boolean;
+  silent?: boolean;
+}
+
+export const MIN_DURATION_SECONDS = 900;
+export const MAX_DURATION_SECONDS = 43200;
+
+/** `15m`, `1h`, `3600s` or bare seconds, from 15 minutes to 12 hours. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+)([smh]?)$/.exec(value.trim());
+  const seconds = m ? Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as const)[m[2] as '' | 's' | 'm' | 'h'] : NaN;
+  if (!Number.isSafeInteger(seconds) || seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
+    throw new UsageError(
+      `--duration ${value} is not a duration from 15m to 12h: give seconds (3600), or minutes or hours with a unit (15m, 1h, 12h)`,
+    );
+  }
+  return seconds;
+}
+
+function parseWaitTimeout(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 600) throw new UsageError(`--wait-timeout must be whole seconds from 1 to 600, not '${value}'`);
+  return n;
+}
+
+const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+function checkConflicts(buckets: string[], opts: CreateCommandOptions): void {
+  const conflict = (a: string, b: string, why: string) => {
+    throw new UsageError(`${a} and ${b} conflict: ${why}`);
+  };
+  if (opts.duration !== undefined) {
+    for (const k of ['username', 'role', 'console', 'userPermissionsBoundary'] as const) {
+      if (opts[k] !== undefined) conflict('--duration', flag(k), 'temporary credentials have no IAM user; leave out one of them');
+    }
+  }
+  if (opts.bucketRegion !== undefined && !opts.createBucket) {
+    throw new UsageError('--bucket-region needs -c/--create-bucket: it says where to create missing buckets');
+  }
+  if (opts.password !== undefined && !opts.console) throw new UsageError('--password needs --console: it is the console password');
+  if (opts.passwordResetRequired && !opts.console) throw new UsageError('--password-reset-required needs --console');
+  if (opts.password !== undefined && opts.password !== '-') {
+    throw new UsageError("--password takes only '-' (read the password from stdin): a password on the command line is visible to other local users");
+  }
+  if (opts.password === '-' && opts.policy === '-') conflict('--password -', '--policy -', 'only one of them can read stdin');
+  if (opts.userPermissionsBoundary !== undefined && opts.userPermissionsBoundary !== 'none') {
+    if (!/^arn:[\w-]+:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/.test(opts.userPermissionsBoundary)) {
+      throw new UsageError(
+        `--user-permissions-boundary ${opts.userPermissionsBoundary} is not a policy ARN: give one such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess, or none`,
+      );
+    }
+  }
+  if (opts.role !== undefined && opts.console) conflict('--role', '--console', 'a --role user holds no S3 rights itself, so a console login could see nothing');
+  if (buckets.length === 0) throw new UsageError('no bucket given: name at least one bucket');
+}
+
+async function readStdinLine(io: CliIo): Promise<string> {
+  let text = '';
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  const line = text.replace(/\r?\n$/, '');
+  if (line === '' || line.includes('\n')) throw new UsageError('--password - reads one line from stdin, and it was empty or several lines: pipe exactly the password');
+  return line;
+}
+
+/** Clients for a key just made, to probe whether it works yet. */
+async function clientsForKey(ctx: AwsContext, creds: IssuedCredentials) {
+  const { createStsClient, createS3Client } = await import('../aws/clients');
+  const keyCtx: AwsContext = {
+    ...ctx,
+    credentials: { kind: 'static', origin: 'flags', credentials: { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey } },
+  };
+  return { sts: await createStsClient(keyCtx), s3: await createS3Client(keyCtx) };
+}
+
+export async function runCreate(buckets: string[], opts: CreateCommandOptions, io: CliIo): Promise<void> {
+  const reporter: Reporter = reporterFor(opts, io);
+  checkConflicts(buckets, opts);
+  const [{ checkPolicySize }, { renderPolicy }, { validateIamName }] = await Promise.all([
+    import('../policies/documents'),
+    import('../policies/templates'),
+    import('../services/create-names'),
+  ]);
+  const spec = await policySpecFromOptions(buckets, opts, io);
+  const { document, notices } = await renderPolicy(spec);
+  for (const notice of notices) reporter.info(notice);
+  checkPolicySize(document, opts.duration !== undefined ? 'session' : 'user-inline');
+  const custom = opts.policy !== undefined || (opts.statement?.length ?? 0) > 0;
+  const mode = custom ? 'custom' : (spec.mode ?? 'read-write');
+  if (opts.username !== undefined) validateIamName(opts.username, '--username');
+  if (opts.role !== undefined) validateIamName(opts.role, '--role');
+  const password = opts.password === '-' ? await readStdinLine(io) : undefined;
+  const { normalizePrefix } = await import('../policies/prefix');
+  const prefix = opts.prefix !== undefined ? normalizePrefix(opts.prefix).prefix : undefined;
+
+  const ctx = await awsContextFor(opts, io, reporter);
+  const wait = opts.wait ?? (io.stderrIsTTY && !opts.dryRun);
+  // Reserve --output before anything is created, so a run never makes a key it cannot hand over.
+  const { prepareDelivery } = await import('../output/credentials');
+  const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
+  try {
+    const [{ createIamClient, createStsClient, createS3Client }, { planCreate }, { executePlan, printablePlan }] = await Promise.all([
+      import('../aws/clients'),
+      import('../services/create'),
+      import('../services/plan'),
+    ]);
+    const [iam, sts, s3] = await Promise.all([createIamClient(ctx), createStsClient(ctx), createS3Client(ctx)]);
+    const plan = await planCreate(
+      { iam, sts, s3, s3InRegion: (region) => createS3Client(ctx, region) },
+      {
+        buckets,
+        mode,
+        policy: document,
+        userName: opts.username,
+        createBucket: !!opts.createBucket,
+        bucketRegion: opts.bucketRegion ?? ctx.region,
+        permissionsBoundary: opts.userPermissionsBoundary ?? (custom ? 'none' : undefined),
+        durationSeconds: opts.duration,
+        role: opts.role,
+        console: opts.console ? { password, passwordResetRequired: !!opts.passwordResetRequired } : undefined,
+        public: opts.public,
+        website: opts.website,
+      },
+      reporter,
+    );
+    if (opts.dryRun) {
+      io.stdout.write(JSON.stringify(printablePlan(plan), null, 2) + '\n');
+      reporter.info(`dry run: ${plan.steps.length} step(s) planned, nothing was changed`);
+      return;
+    }
+    const credentials = plan.credentials(await executePlan(plan, { reporter }));
+    if (wait && opts.duration === undefined) {
+      const { keyProbes, waitForKey } = await import('../services/key-readiness');
+      const target = { bucket: buckets[0]!, prefix, canList: mode === 'read-only' || mode === 'read-write' };
+      const result = await waitForKey(keyProbes(await clientsForKey(ctx, credentials), opts.role ? undefined : target), {
+        reporter,
+        timeoutMs: (opts.waitTimeout ?? 60) * 1000,
+      });
+      if (!result.ready) reporter.warn(`the new key did not work within ${opts.waitTimeout ?? 60} s (${result.lastError}): it usually does within a minute; try it again shortly`);
+    }
+    await delivery!.deliver(credentials);
+    if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
+  } catch (err) {
+    await delivery?.discard();
+    throw err;
+  }
+}
+
+export function registerCreate(program: Command, io: CliIo): void {
+  const cmd = program
+    .command('create')
+    .description('Create least-privilege credentials for the buckets: an IAM user and access key (default), temporary credentials, or a user that assumes a role')
+    .argument('<buckets...>', 'the buckets to share; several give one policy covering all of them');
+  addPolicyOptions(cmd)
+    .option('--username <name>', 'the IAM user (default: s3.<mode>.<buckets>, shortened with a hash past 64 characters); an existing user is reused')
+    .option('-c, --create-bucket', 'create the buckets that do not exist')
+    .option('--bucket-region <region>', 'with -c, the region to create buckets in (default: --region)')
+    .option('--user-permissions-boundary <arn>', "permissions boundary for the user, or 'none' (default: AmazonS3ReadOnlyAccess for --read-only, AmazonS3FullAccess otherwise, none for --policy/--statement)")
+    .option('--duration <time>', 'temporary credentials (no IAM user) valid this long: 15m to 12h, e.g. 15m, 1h, 3600', parseDuration)
+    .option('--role <name>', 'create this role holding the policy, and a user that may only assume it; prints RoleArn')
+    .option('--console', 'also give the user a console password (generated to suit the account password policy)')
+    .option('--password <source>', "with --console, read the password from stdin ('-') instead of generating one")
+    .option('--password-reset-required', 'with --console, the user must choose a new password at first sign-in')
+    .option('--public', "make the buckets' objects readable by anyone (turns off Block Public Access, adds a bucket policy)")
+    .option('--website', 'serve the buckets as static websites (index.html, error.html)')
+    .option('--wait', 'wait until the new key works (default when stderr is a terminal)')
+    .option('--no-wait', 'print the key at once, without waiting until it works')
+    .option('--wait-timeout <seconds>', 'give up waiting after this many seconds (default 60)', parseWaitTimeout)
+    .option('--dry-run', 'print the plan (the AWS calls, as JSON) and change nothing');
+  addCredentialOutputOptions(cmd);
+  addSilentOption(addAwsOptions(cmd))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ s3-share create reports-2024 --read-only',
+        '  $ s3-share create photos --prefix alice/ --username alice --output alice.json',
+        '  $ s3-share create new-bucket -c --bucket-region eu-west-1 --format ini',
+        '  $ s3-share create photos --duration 1h --read-only',
+        '  $ s3-share create photos --role photos-reader',
+        '  $ s3-share create photos --policy my-template.json --dry-run',
+      ].join('\n'),
+    )
+    .action((buckets: string[], opts: CreateCommandOptions) => runCreate(buckets, opts, io));
+}
