@@ -70,6 +70,6 @@ export async function benchListUserPolicies({ rounds = 2, latencyMs = 25 } = {})
     ];
   } finally {
     await proxy.close();
-    moto.stop();
+    await moto.stop();
   }
 }

@@ -8,9 +8,11 @@ const LAUNCHER = new URL('../tests/support/moto_server.py', import.meta.url).pat
 
 export async function startLocalMoto({ enforce = true } = {}) {
   const child = spawn('python3', [LAUNCHER, '0', '--exit-on-stdin-eof', ...(enforce ? [] : ['--no-iam'])], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-2000)));
   const port = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('moto_server did not start within 30 s')), 30_000);
@@ -22,7 +24,7 @@ export async function startLocalMoto({ enforce = true } = {}) {
         resolve(Number(m[1]));
       }
     });
-    child.once('exit', (code) => reject(new Error(`moto_server exited (${code}): is moto installed? (pip install 'moto[server]')`)));
+    child.once('exit', (code) => reject(new Error(`moto_server exited (${code}): is moto installed? ${stderr}`)));
   });
   const endpoint = `http://127.0.0.1:${port}`;
   let admin = { accessKeyId: 'bench', secretAccessKey: 'bench-secret' };
@@ -43,11 +45,18 @@ export async function startLocalMoto({ enforce = true } = {}) {
   return {
     endpoint,
     admin,
-    stop() {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {}
+    /** Closing stdin lets the launcher exit cleanly; a signal only if it has not within 5 s. */
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.stdin.end();
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {}
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

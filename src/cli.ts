@@ -8,6 +8,8 @@ import { describeAwsError, isAwsError } from './aws/errors';
 import { registerListBuckets } from './commands/list-buckets';
 import { registerListUserPolicies } from './commands/list-user-policies';
 import { registerListUsers } from './commands/list-users';
+import { registerCreate } from './commands/create';
+import { registerDeleteUser } from './commands/delete-user';
 import { processIo, type CliIo } from './commands/io';
 import { registerPolicy } from './commands/policy';
 import { registerWhoami } from './commands/whoami';
@@ -19,6 +21,8 @@ const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
   registerListBuckets,
   registerListUserPolicies,
   registerPolicy,
+  registerCreate,
+  registerDeleteUser,
 ];
 
 export function buildProgram(io: CliIo): Command {
