@@ -8,7 +8,8 @@
  * NotResource) is refused, because deleting "what the user could reach" would then mean deleting
  * other people's data.
  */
-import { DeleteObjectsCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { DELETE_BATCH, deleteKeys } from './batch-delete';
 
 export interface PrefixTarget {
   Bucket: string;
@@ -92,9 +93,6 @@ export function grantedPrefixes(documents: unknown[]): PrefixScan {
   return { targets: outer, refusals: [...refusals] };
 }
 
-/** S3 accepts at most 1,000 keys per DeleteObjects call. */
-export const DELETE_BATCH = 1000;
-
 export class ObjectDeletionError extends Error {
   constructor(
     message: string,
@@ -111,30 +109,20 @@ export class ObjectDeletionError extends Error {
  */
 export async function deletePrefixObjects(s3: S3Client, target: PrefixTarget): Promise<number> {
   if (!target.Prefix || !target.Prefix.endsWith('/')) throw new Error(`refusing to delete under prefix '${target.Prefix}': it must end in '/'`);
-  let deleted = 0;
-  let batch: string[] = [];
-  const flush = async () => {
-    if (!batch.length) return;
-    const keys = batch;
-    batch = [];
-    const out = await s3.send(new DeleteObjectsCommand({ Bucket: target.Bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
-    const errors = out.Errors ?? [];
-    deleted += keys.length - errors.length;
-    if (errors.length) {
-      const first = errors[0]!;
-      throw new ObjectDeletionError(
-        `${errors.length} object(s) under s3://${target.Bucket}/${target.Prefix} were not deleted, e.g. ${first.Key}: ${first.Message ?? ''} (${first.Code ?? 'Error'})`,
-        deleted,
-      );
-    }
-  };
-  for await (const page of paginateListObjectsV2({ client: s3, pageSize: DELETE_BATCH }, { Bucket: target.Bucket, Prefix: target.Prefix })) {
-    for (const o of page.Contents ?? []) {
+  const prefix = target.Prefix;
+  async function* keys() {
+    for await (const page of paginateListObjectsV2({ client: s3, pageSize: DELETE_BATCH }, { Bucket: target.Bucket, Prefix: prefix })) {
       // Belt and braces: S3 already filters by Prefix.
-      if (o.Key && o.Key.startsWith(target.Prefix)) batch.push(o.Key);
-      if (batch.length >= DELETE_BATCH) await flush();
+      for (const o of page.Contents ?? []) if (o.Key && o.Key.startsWith(prefix)) yield o.Key;
     }
   }
-  await flush();
-  return deleted;
+  const { deleted, failed } = await deleteKeys(s3, target.Bucket, keys());
+  if (failed.length) {
+    const first = failed[0]!;
+    throw new ObjectDeletionError(
+      `${failed.length} object(s) under s3://${target.Bucket}/${prefix} were not deleted, e.g. ${first.Key}: ${first.Message} (${first.Code})`,
+      deleted.length,
+    );
+  }
+  return deleted.length;
 }

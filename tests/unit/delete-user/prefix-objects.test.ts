@@ -1,6 +1,7 @@
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DELETE_BATCH, deletePrefixObjects, grantedPrefixes } from '../../../src/services/prefix-objects';
+import { DELETE_BATCH } from '../../../src/services/batch-delete';
+import { deletePrefixObjects, grantedPrefixes } from '../../../src/services/prefix-objects';
 
 const doc = (...Statement: Record<string, unknown>[]) => ({ Version: '2012-10-17', Statement });
 const allow = (Action: unknown, Resource: unknown) => ({ Effect: 'Allow', Action, Resource });
