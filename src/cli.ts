@@ -13,7 +13,7 @@ import { registerDeleteUser } from './commands/delete-user';
 import { processIo, type CliIo } from './commands/io';
 import { registerPolicy } from './commands/policy';
 import { registerWhoami } from './commands/whoami';
-import { OperationError, UsageError } from './errors';
+import { InterruptedError, OperationError, UsageError } from './errors';
 
 const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
   registerWhoami,
@@ -68,7 +68,7 @@ function reportError(err: unknown, io: CliIo): number {
     return 2;
   }
   const line = (message: string) => io.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-  if (err instanceof UsageError || err instanceof OperationError) {
+  if (err instanceof UsageError || err instanceof OperationError || err instanceof InterruptedError) {
     line(err.message);
     return err.exitCode;
   }

@@ -17,3 +17,14 @@ export class OperationError extends Error {
     super(message);
   }
 }
+
+/** The run was stopped by SIGINT/SIGTERM after cleaning up. Exit code 130 or 143, as shells expect. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}

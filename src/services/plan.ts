@@ -8,7 +8,7 @@
  * hold them, and only `input` is ever printed.
  */
 import { describeAwsError, errorCode, isAwsError } from '../aws/errors';
-import { OperationError } from '../errors';
+import { InterruptedError, OperationError } from '../errors';
 import type { Reporter } from '../output/reporter';
 
 export type AwsService = 'iam' | 's3' | 'sts';
@@ -74,17 +74,23 @@ export function printablePlan(plan: Plan): PrintedStep[] {
 
 export interface ExecuteOptions {
   reporter: Reporter;
+  /** Aborted by SIGINT/SIGTERM: the plan stops at the next step boundary and rolls back. */
+  signal?: AbortSignal;
 }
 
 /**
  * Runs the steps in order, reporting each. When a step fails, undoes what the earlier steps
  * created, newest first, reports each undo, and throws an OperationError whose one line is the
  * original error followed by what was rolled back (or what could not be, for the user to remove).
+ *
+ * An abort is honoured between steps, never inside one: the call in flight is let finish so that
+ * what it created is known and undone too. It throws an InterruptedError (exit 130/143).
  */
-export async function executePlan(plan: Plan, { reporter }: ExecuteOptions): Promise<PlanResults> {
+export async function executePlan(plan: Plan, { reporter, signal }: ExecuteOptions): Promise<PlanResults> {
   const results = new PlanResults();
   const undos: UndoAction[] = [];
   for (const s of plan.steps) {
+    if (signal?.aborted) throw await interrupted(signal, undos, reporter);
     reporter.info(`${s.description} (${s.service}:${s.operation})`);
     let result: unknown;
     try {
@@ -96,15 +102,26 @@ export async function executePlan(plan: Plan, { reporter }: ExecuteOptions): Pro
     const undo = s.undo?.(result);
     if (undo) undos.push(undo);
   }
+  if (signal?.aborted) throw await interrupted(signal, undos, reporter);
   return results;
+}
+
+async function interrupted(signal: AbortSignal, undos: UndoAction[], reporter: Reporter): Promise<Error> {
+  const name = typeof signal.reason === 'string' ? signal.reason : 'SIGINT';
+  const code = name === 'SIGTERM' ? 143 : 130;
+  if (undos.length) reporter.warn(`interrupted by ${name}: rolling back what this run created`);
+  return new InterruptedError(`interrupted by ${name}; ${await undoAll(undos, reporter)}`, code);
 }
 
 async function rollBack(err: unknown, failed: PlanStep, undos: UndoAction[], reporter: Reporter): Promise<Error> {
   const reason = isAwsError(err) ? describeAwsError(err) : err instanceof Error ? err.message : String(err);
-  if (undos.length === 0) {
-    return wrap(err, `${failed.description} failed: ${reason}; nothing had been created`);
-  }
-  reporter.warn(`${failed.description} failed: rolling back what this run created`);
+  if (undos.length) reporter.warn(`${failed.description} failed: rolling back what this run created`);
+  return wrap(err, `${failed.description} failed: ${reason}; ${await undoAll(undos, reporter)}`);
+}
+
+/** Undoes newest first and says, in one clause, what was rolled back and what could not be. */
+async function undoAll(undos: UndoAction[], reporter: Reporter): Promise<string> {
+  if (undos.length === 0) return 'nothing had been created';
   const undone: string[] = [];
   const left: string[] = [];
   for (const undo of [...undos].reverse()) {
@@ -118,10 +135,9 @@ async function rollBack(err: unknown, failed: PlanStep, undos: UndoAction[], rep
       reporter.warn(`could not ${undo.description}: ${why}`);
     }
   }
-  const summary = left.length
+  return left.length
     ? `rolled back ${undone.length ? undone.join(', ') : 'nothing'}; COULD NOT ${left.join(', ')}: do that yourself`
     : `rolled back: ${undone.join(', ')}`;
-  return wrap(err, `${failed.description} failed: ${reason}; ${summary}`);
 }
 
 function wrap(err: unknown, message: string): Error {

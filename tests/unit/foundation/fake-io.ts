@@ -3,6 +3,7 @@ import type { CliIo } from '../../../src/commands/io';
 
 /** An in-memory CliIo: what the CLI wrote is in out() and err(). */
 export function fakeIo(env: Record<string, string | undefined> = {}, stdinText = '') {
+  const interrupt = new AbortController();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -16,6 +17,7 @@ export function fakeIo(env: Record<string, string | undefined> = {}, stdinText =
     env: { HOME: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/creds', ...env },
     stderrIsTTY: false,
     stdinIsTTY: false,
+    interrupts: { signal: interrupt.signal, handle: () => {} },
   };
-  return { io, out: () => out, err: () => err };
+  return { io, out: () => out, err: () => err, interrupt: (name = 'SIGINT') => interrupt.abort(name) };
 }
