@@ -25,6 +25,7 @@ export interface CreateCommandOptions extends PolicyOptions, AwsOptions, Credent
   passwordResetRequired?: boolean;
   public?: boolean;
   website?: boolean;
+  bucketOwner?: string;
   wait?: boolean;
   waitTimeout?: number;
   dryRun?: boolean;
@@ -46,7 +47,7 @@ export function parseDuration(value: string): number {
   return seconds;
 }
 
-function parseWaitTimeout(value: string): number {
+export function parseWaitTimeout(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 600) throw new UsageError(`--wait-timeout must be whole seconds from 1 to 600, not '${value}'`);
   return n;
@@ -79,6 +80,19 @@ function checkConflicts(buckets: string[], opts: CreateCommandOptions): void {
       );
     }
   }
+  if (opts.passwordResetRequired && opts.userPermissionsBoundary !== undefined && opts.userPermissionsBoundary !== 'none') {
+    conflict(
+      '--user-permissions-boundary ARN',
+      '--password-reset-required',
+      'the user must be allowed iam:ChangePassword to choose its new password at first sign-in, and a boundary that does not allow it (as the S3 ones do not) locks it out; use --user-permissions-boundary none, or leave out --password-reset-required',
+    );
+  }
+  if (opts.bucketOwner !== undefined) {
+    if (!/^\d{12}$/.test(opts.bucketOwner)) throw new UsageError(`--bucket-owner ${opts.bucketOwner} is not an AWS account ID: give the 12 digits, such as 111122223333`);
+    for (const k of ['createBucket', 'public', 'website'] as const) {
+      if (opts[k]) conflict(flag(k), '--bucket-owner', "only the bucket's owner can create or change it; leave out one of them");
+    }
+  }
   if (opts.role !== undefined && opts.console) conflict('--role', '--console', 'a --role user holds no S3 rights itself, so a console login could see nothing');
   if (buckets.length === 0) throw new UsageError('no bucket given: name at least one bucket');
 }
@@ -92,7 +106,7 @@ async function readStdinLine(io: CliIo): Promise<string> {
 }
 
 /** Clients for a key just made, to probe whether it works yet. */
-async function clientsForKey(ctx: AwsContext, creds: IssuedCredentials) {
+export async function clientsForKey(ctx: AwsContext, creds: IssuedCredentials) {
   const { createStsClient, createS3Client } = await import('../aws/clients');
   const keyCtx: AwsContext = {
     ...ctx,
@@ -122,7 +136,7 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
   const prefix = opts.prefix !== undefined ? normalizePrefix(opts.prefix).prefix : undefined;
 
   const ctx = await awsContextFor(opts, io, reporter);
-  const wait = opts.wait ?? (io.stderrIsTTY && !opts.dryRun);
+  const wait = shouldWait(opts, io);
   // Reserve --output before anything is created, so a run never makes a key it cannot hand over.
   const { prepareDelivery } = await import('../output/credentials');
   const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
@@ -148,6 +162,7 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
         console: opts.console ? { password, passwordResetRequired: !!opts.passwordResetRequired } : undefined,
         public: opts.public,
         website: opts.website,
+        bucketOwner: opts.bucketOwner,
       },
       reporter,
     );
@@ -159,7 +174,8 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
     const credentials = plan.credentials(await executePlan(plan, { reporter }));
     if (wait && opts.duration === undefined) {
       const { keyProbes, waitForKey } = await import('../services/key-readiness');
-      const target = { bucket: buckets[0]!, prefix, canList: mode === 'read-only' || mode === 'read-write' };
+      // Another account's bucket admits the key only once its owner's bucket policy does: probe identity only.
+      const target = { bucket: buckets[0]!, prefix, canList: !opts.bucketOwner && (mode === 'read-only' || mode === 'read-write') };
       const result = await waitForKey(keyProbes(await clientsForKey(ctx, credentials), opts.role ? undefined : target), {
         reporter,
         timeoutMs: (opts.waitTimeout ?? 60) * 1000,
@@ -172,6 +188,19 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
     await delivery?.discard();
     throw err;
   }
+}
+
+/** --wait, --no-wait, --wait-timeout: for every command that makes an IAM access key. */
+export function addKeyWaitOptions(cmd: Command): Command {
+  return cmd
+    .option('--wait', 'wait until the new key works (default when stderr is a terminal)')
+    .option('--no-wait', 'print the key at once, without waiting until it works')
+    .option('--wait-timeout <seconds>', 'give up waiting after this many seconds (default 60)', parseWaitTimeout);
+}
+
+/** Whether to wait for a new key: --wait/--no-wait, else when a person is watching stderr. */
+export function shouldWait(opts: { wait?: boolean; dryRun?: boolean }, io: CliIo): boolean {
+  return opts.wait ?? (io.stderrIsTTY && !opts.dryRun);
 }
 
 export function registerCreate(program: Command, io: CliIo): void {
@@ -191,9 +220,8 @@ export function registerCreate(program: Command, io: CliIo): void {
     .option('--password-reset-required', 'with --console, the user must choose a new password at first sign-in')
     .option('--public', "make the buckets' objects readable by anyone (turns off Block Public Access, adds a bucket policy)")
     .option('--website', 'serve the buckets as static websites (index.html, error.html)')
-    .option('--wait', 'wait until the new key works (default when stderr is a terminal)')
-    .option('--no-wait', 'print the key at once, without waiting until it works')
-    .option('--wait-timeout <seconds>', 'give up waiting after this many seconds (default 60)', parseWaitTimeout)
+    .option('--bucket-owner <account-id>', "the buckets belong to this other account: HeadBucket checks the owner, and a 403 is taken as 'exists' (that account's bucket policy must grant access)");
+  addKeyWaitOptions(cmd)
     .option('--dry-run', 'print the plan (the AWS calls, as JSON) and change nothing');
   addCredentialOutputOptions(cmd);
   addSilentOption(addAwsOptions(cmd))
@@ -208,6 +236,7 @@ export function registerCreate(program: Command, io: CliIo): void {
         '  $ s3-share create photos --duration 1h --read-only',
         '  $ s3-share create photos --role photos-reader',
         '  $ s3-share create photos --policy my-template.json --dry-run',
+        '  $ s3-share create partner-data --read-only --bucket-owner 111122223333',
       ].join('\n'),
     )
     .action((buckets: string[], opts: CreateCommandOptions) => runCreate(buckets, opts, io));

@@ -39,11 +39,13 @@ import { errorCode } from '../aws/errors';
 import { OperationError } from '../errors';
 import type { IssuedCredentials } from '../output/credentials';
 import type { Reporter } from '../output/reporter';
-import { minifyPolicy, type PolicyDocument } from '../policies/documents';
+import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../policies/documents';
 import { defaultUserName, inlinePolicyName, roleSessionName, type GrantMode } from './create-names';
 import { step, type Plan, type PlanResults, type PlanStep } from './plan';
 import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
 import { publicBucketSteps } from './create-public';
+import { checkUserInlineTotal } from './create-inline-size';
+import { withChangeOwnPassword } from './console-login';
 
 export interface CreateClients {
   iam: IAMClient;
@@ -72,6 +74,8 @@ export interface CreateInput {
   console?: ConsoleLogin;
   public?: boolean;
   website?: boolean;
+  /** The account that owns the buckets, when it is not the caller's (--bucket-owner). */
+  bucketOwner?: string;
 }
 
 /** What the command needs once the plan has run. */
@@ -105,18 +109,28 @@ async function identity(sts: STSClient): Promise<Identity> {
   return { account: me.Account ?? '', partition: arn.split(':')[1] || 'aws', arn };
 }
 
-/** Whether a bucket exists; a bucket that exists but is not visible is an error here. */
-export async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
+/**
+ * Whether a bucket exists. A 403 means it exists but these credentials may not look at it: an
+ * error, unless the bucket is declared another account's (--bucket-owner), whose bucket policy is
+ * then what grants access and cannot be checked from here.
+ */
+export async function bucketExists(s3: S3Client, bucket: string, reporter: Reporter, expectedOwner?: string): Promise<boolean> {
   try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    await s3.send(new HeadBucketCommand({ Bucket: bucket, ...(expectedOwner ? { ExpectedBucketOwner: expectedOwner } : {}) }));
     return true;
   } catch (err) {
     const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     const code = errorCode(err);
     if (status === 404 || code === 'NotFound' || code === 'NoSuchBucket') return false;
     if (status === 403 || code === 'Forbidden' || code === 'AccessDenied') {
+      if (expectedOwner) {
+        reporter.info(
+          `bucket ${bucket} exists but these credentials may not look at it (403): taking it to be account ${expectedOwner}'s, as --bucket-owner says; that account's bucket policy must grant the new user access`,
+        );
+        return true;
+      }
       throw new OperationError(
-        `bucket ${bucket} exists but these credentials may not see it (403 Forbidden): bucket names are global, so it may be another account's; check the name, or use credentials allowed s3:ListBucket on it`,
+        `bucket ${bucket} exists but these credentials may not see it (403 Forbidden): bucket names are global, so it may be another account's; check the name, use credentials allowed s3:ListBucket on it, or if it is in another account add --bucket-owner ACCOUNT_ID`,
         'Forbidden',
       );
     }
@@ -124,10 +138,16 @@ export async function bucketExists(s3: S3Client, bucket: string): Promise<boolea
   }
 }
 
-function boundaryArn(input: CreateInput, partition: string): string | undefined {
+function boundaryArn(input: CreateInput, partition: string, reporter: Reporter): string | undefined {
   if (input.permissionsBoundary === 'none') return undefined;
   if (input.permissionsBoundary !== undefined) return input.permissionsBoundary;
   if (input.mode === 'custom') return undefined;
+  if (input.console?.passwordResetRequired && !input.role) {
+    reporter.info(
+      'no permissions boundary for this user: the default S3-only boundary would block iam:ChangePassword, so it could not choose its new password at first sign-in (--password-reset-required)',
+    );
+    return undefined;
+  }
   const name = input.mode === 'read-only' ? 'AmazonS3ReadOnlyAccess' : 'AmazonS3FullAccess';
   return `arn:${partition}:iam::aws:policy/${name}`;
 }
@@ -153,7 +173,7 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   const userName = input.userName ?? defaultUserName(input.mode, input.buckets);
   const userArn = `arn:${me.partition}:iam::${me.account}:user/${userName}`;
   const existing = await existingUser(clients.iam, userName);
-  const boundary = boundaryArn(input, me.partition);
+  const boundary = boundaryArn(input, me.partition, reporter);
   const { iam } = clients;
 
   if (existing) {
@@ -166,7 +186,13 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
       );
     }
   }
-  if (input.console && existing) await consoleSteps.checkNoLoginProfile(iam, userName);
+  if (input.console && existing) {
+    await consoleSteps.checkNoLoginProfile(iam, userName);
+    const kept = existing.PermissionsBoundary?.PermissionsBoundaryArn;
+    if (input.console.passwordResetRequired && kept && !boundary) {
+      reporter.warn(`user ${userName} keeps its permissions boundary ${kept}: unless it allows iam:ChangePassword, the user cannot choose a new password at first sign-in`);
+    }
+  }
 
   // With --role the boundary goes on the role: on the user it would block sts:AssumeRole.
   const userBoundary = input.role ? undefined : boundary;
@@ -213,9 +239,15 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
       Version: '2012-10-17',
       Statement: [{ Sid: 'AssumeTheShareRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }],
     };
-    steps.push(...userPolicySteps(iam, userName, inlinePolicyName('custom', minifyPolicy(assumeOnly)).replace('.custom.', '.assume-role.'), assumeOnly, existingPolicies));
+    const name = inlinePolicyName('custom', minifyPolicy(assumeOnly)).replace('.custom.', '.assume-role.');
+    if (existing) await checkUserInlineTotal(iam, userName, existingPolicies, { name, document: assumeOnly });
+    steps.push(...userPolicySteps(iam, userName, name, assumeOnly, existingPolicies));
   } else {
-    steps.push(...userPolicySteps(iam, userName, inlinePolicyName(input.mode, minifyPolicy(input.policy)), input.policy, existingPolicies));
+    const document = input.console?.passwordResetRequired ? withChangeOwnPassword(input.policy, userArn) : input.policy;
+    checkPolicySize(document, 'user-inline');
+    const name = inlinePolicyName(input.mode, minifyPolicy(document));
+    if (existing) await checkUserInlineTotal(iam, userName, existingPolicies, { name, document });
+    steps.push(...userPolicySteps(iam, userName, name, document, existingPolicies));
   }
 
   let login: ((results: PlanResults) => Pick<IssuedCredentials, 'Password' | 'ConsoleUrl' | 'BucketConsoleUrls'>) | undefined;
@@ -309,7 +341,7 @@ async function bucketSteps(clients: CreateClients, input: CreateInput, reporter:
   const steps: PlanStep[] = [];
   const created = new Set<string>();
   for (const bucket of input.buckets) {
-    if (await bucketExists(clients.s3, bucket)) {
+    if (await bucketExists(clients.s3, bucket, reporter, input.bucketOwner)) {
       if (input.createBucket) reporter.info(`bucket ${bucket} exists already: using it`);
     } else if (!input.createBucket) {
       throw new OperationError(`bucket ${bucket} does not exist (NoSuchBucket): check the name, or add -c/--create-bucket to create it`, 'NoSuchBucket');

@@ -1,0 +1,88 @@
+/**
+ * `s3-share rotate-key USER`: a new access key for the user, printed as `create` prints one, then
+ * the old key deleted (or deactivated with --keep-old). The work is in services/rotate-key.ts, run
+ * through the plan engine so --dry-run and rollback behave as they do for create.
+ */
+import type { Command } from 'commander';
+import type { AwsOptions } from '../aws/config';
+import type { Reporter } from '../output/reporter';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
+import { addKeyWaitOptions, clientsForKey, shouldWait } from './create';
+import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './credential-options';
+import type { CliIo } from './io';
+
+export interface RotateKeyCommandOptions extends AwsOptions, CredentialOutputOptions {
+  keepOld?: boolean;
+  deleteOldest?: boolean;
+  wait?: boolean;
+  waitTimeout?: number;
+  dryRun?: boolean;
+  silent?: boolean;
+}
+
+export async function runRotateKey(userName: string, opts: RotateKeyCommandOptions, io: CliIo): Promise<void> {
+  const reporter: Reporter = reporterFor(opts, io);
+  const { validateIamName } = await import('../services/create-names');
+  validateIamName(userName, 'USER');
+  const ctx = await awsContextFor(opts, io, reporter);
+  const wait = shouldWait(opts, io);
+  const timeoutMs = (opts.waitTimeout ?? 60) * 1000;
+  // Reserve --output before anything is created, so a run never makes a key it cannot hand over.
+  const { prepareDelivery } = await import('../output/credentials');
+  const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
+  try {
+    const [{ createIamClient }, { planRotate }, { executePlan, printablePlan }, { keyProbes }] = await Promise.all([
+      import('../aws/clients'),
+      import('../services/rotate-key'),
+      import('../services/plan'),
+      import('../services/key-readiness'),
+    ]);
+    const plan = await planRotate(
+      await createIamClient(ctx),
+      {
+        userName,
+        keepOld: !!opts.keepOld,
+        deleteOldest: !!opts.deleteOldest,
+        wait: wait ? { timeoutMs, probes: async (key) => keyProbes(await clientsForKey(ctx, key)) } : undefined,
+      },
+      reporter,
+    );
+    if (opts.dryRun) {
+      io.stdout.write(JSON.stringify(printablePlan(plan), null, 2) + '\n');
+      reporter.info(`dry run: ${plan.steps.length} step(s) planned, nothing was changed`);
+      return;
+    }
+    const credentials = plan.credentials(await executePlan(plan, { reporter }));
+    await delivery!.deliver(credentials);
+    if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
+  } catch (err) {
+    await delivery?.discard();
+    throw err;
+  }
+}
+
+export function registerRotateKey(program: Command, io: CliIo): void {
+  const cmd = program
+    .command('rotate-key')
+    .description("Replace a user's access key: create a new one, print it, then delete the old one (or deactivate it with --keep-old)")
+    .argument('<user>', 'the IAM user whose key to replace')
+    .option('--keep-old', 'deactivate the old key (Status Inactive) instead of deleting it')
+    .option('--delete-oldest', 'when the user already has 2 keys (the AWS limit), delete the oldest first');
+  addKeyWaitOptions(cmd).option('--dry-run', 'print the plan (the AWS calls, as JSON) and change nothing');
+  addCredentialOutputOptions(cmd);
+  addSilentOption(addAwsOptions(cmd))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'With --wait (the default when stderr is a terminal) the old key is touched only once the new one works.',
+        'If a step fails, the new key is deleted again and the old one is left as it was (exit 1).',
+        '',
+        'Examples:',
+        '  $ s3-share rotate-key alice --output alice.json',
+        '  $ s3-share rotate-key alice --keep-old --format ini',
+        '  $ s3-share rotate-key alice --delete-oldest --dry-run',
+      ].join('\n'),
+    )
+    .action((user: string, opts: RotateKeyCommandOptions) => runRotateKey(user, opts, io));
+}
