@@ -2,6 +2,8 @@
 // CLI against a local moto server (started once by the global setup).
 const tsJest = ['ts-jest', { diagnostics: false }];
 module.exports = {
+  // End-to-end tests run the CLI against moto; jest 29 takes the timeout only at the top level.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +19,6 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -10,9 +10,13 @@ import { registerListUserPolicies } from './commands/list-user-policies';
 import { registerListUsers } from './commands/list-users';
 import { registerCreate } from './commands/create';
 import { registerDeleteUser } from './commands/delete-user';
+import { registerRotateKey } from './commands/rotate-key';
 import { processIo, type CliIo } from './commands/io';
 import { registerPolicy } from './commands/policy';
 import { registerWhoami } from './commands/whoami';
+import { registerGrantAccount } from './commands/grant-account';
+import { registerRevokeAccount } from './commands/revoke-account';
+import { registerGetBucketPolicy } from './commands/get-bucket-policy';
 import { InterruptedError, OperationError, UsageError } from './errors';
 
 const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
@@ -22,7 +26,11 @@ const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
   registerListUserPolicies,
   registerPolicy,
   registerCreate,
+  registerRotateKey,
   registerDeleteUser,
+  registerGrantAccount,
+  registerRevokeAccount,
+  registerGetBucketPolicy,
 ];
 
 export function buildProgram(io: CliIo): Command {

@@ -1,0 +1,110 @@
+// Faults between the CLI and AWS: a loopback proxy in front of moto answers chosen operations with
+// throttling, 503 SlowDown, 500s and connection resets. Transient faults are retried away; a fault
+// that persists makes create roll back completely and delete-user report what is left, and a
+// re-run finishes the job.
+import { GetUserCommand, ListAccessKeysCommand, ListUserPoliciesCommand, PutUserPolicyCommand, CreateUserCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy';
+import { adminClients, describeE2E, motoState, runCli, uniqueName } from '../support/e2e';
+
+let proxy: FaultProxy;
+const viaProxy = (args: string[]) => runCli(args, { env: { AWS_ENDPOINT_URL: proxy.url } });
+const withFaults = async (rules: FaultRule[], args: string[]) => {
+  proxy.setRules(rules);
+  const before = proxy.faults;
+  const r = await viaProxy(args);
+  return { ...r, injected: proxy.faults - before };
+};
+const userExists = async (UserName: string) =>
+  adminClients()
+    .iam.send(new GetUserCommand({ UserName }))
+    .then(() => true)
+    .catch((e) => (e.Code === 'NoSuchEntity' ? false : Promise.reject(e)));
+
+describeE2E('faults between the CLI and AWS', () => {
+  beforeAll(async () => {
+    proxy = await startFaultProxy({ target: motoState().endpoint });
+  });
+  afterAll(() => proxy.close());
+  afterEach(() => proxy.setRules([]));
+
+  describe('transient faults are retried away', () => {
+    it.each<[string, FaultRule[], string[]]>([
+      ['throttling on ListUsers', [{ match: /^ListUsers$/, fault: 'throttle', times: 2 }], ['list-users', '--nl']],
+      ['a 500 and a reset on GetCallerIdentity', [{ match: /^GetCallerIdentity$/, fault: '500', times: 1 }, { match: /^GetCallerIdentity$/, fault: 'reset', times: 1 }], ['whoami']],
+      ['503 SlowDown on ListBuckets', [{ match: /^GET \/$/, fault: 'slowdown', times: 2 }], ['list-buckets', '--nl']],
+      ['throttling on the account details', [{ match: /^GetAccountAuthorizationDetails$/, fault: 'throttle', times: 2 }], ['list-user-policies', '--nl']],
+    ])('%s', async (_name, rules, args) => {
+      const r = await withFaults(rules, args);
+      expect(r.injected).toBeGreaterThan(0);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    });
+
+    it('create succeeds through throttling and 500s on its writes', async () => {
+      const bucket = uniqueName('faultok');
+      await adminClients().s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const UserName = uniqueName('faultok');
+      const r = await withFaults(
+        [
+          { match: /^CreateUser$/, fault: 'throttle', times: 1 },
+          { match: /^PutUserPolicy$/, fault: '500', times: 1 },
+          { match: /^CreateAccessKey$/, fault: 'slowdown', times: 1 },
+        ],
+        ['create', bucket, '--read-only', '--username', UserName, '--no-wait'],
+      );
+      expect(r.injected).toBe(3);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ UserName, AccessKeyId: expect.any(String) });
+      const { iam } = adminClients();
+      expect((await iam.send(new ListAccessKeysCommand({ UserName }))).AccessKeyMetadata).toHaveLength(1);
+    });
+  });
+
+  describe('persistent faults', () => {
+    it('create rolls back completely: no user, key, policy or bucket is left', async () => {
+      const bucket = uniqueName('faultrb');
+      const UserName = uniqueName('faultrb');
+      const r = await withFaults([{ match: /^CreateAccessKey$/, fault: '500' }], ['create', bucket, '-c', '--username', UserName, '--no-wait']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      const lastLine = r.stderr.trim().split('\n').pop()!;
+      expect(lastLine).toMatch(/^error: .*failed: .*rolled back: /);
+      expect(await userExists(UserName)).toBe(false);
+      await expect(adminClients().s3.send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    });
+
+    it('delete-user reports what is left, and a re-run completes it', async () => {
+      const { iam } = adminClients();
+      const UserName = uniqueName('faultdel');
+      await iam.send(new CreateUserCommand({ UserName }));
+      await iam.send(new CreateAccessKeyCommand({ UserName }));
+      await iam.send(
+        new PutUserPolicyCommand({
+          UserName,
+          PolicyName: 'p',
+          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+        }),
+      );
+      const failed = await withFaults([{ match: /^DeleteUser$/, fault: '500' }], ['delete-user', UserName]);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(UserName);
+      expect(failed.stderr).toMatch(/error: /);
+      expect(await userExists(UserName)).toBe(true);
+      // What could be removed is gone; the user itself is left for the re-run.
+      expect((await iam.send(new ListAccessKeysCommand({ UserName }))).AccessKeyMetadata).toEqual([]);
+      expect((await iam.send(new ListUserPoliciesCommand({ UserName }))).PolicyNames).toEqual([]);
+      proxy.setRules([]);
+      const rerun = await viaProxy(['delete-user', UserName]);
+      expect(rerun.code).toBe(0);
+      expect(await userExists(UserName)).toBe(false);
+    });
+
+    it('list-users fails with one line naming the throttling after the retries', async () => {
+      const r = await withFaults([{ match: /^ListUsers$/, fault: 'throttle' }], ['list-users']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: AWS kept throttling requests to iam:ListUsers after \d+ attempts \(Throttling\)/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  });
+});
