@@ -171,7 +171,9 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
       reporter.info(`dry run: ${plan.steps.length} step(s) planned, nothing was changed`);
       return;
     }
-    const credentials = plan.credentials(await executePlan(plan, { reporter }));
+    // From here a signal rolls back what was made (or, once the key exists, stops --wait early).
+    io.interrupts.handle();
+    const credentials = plan.credentials(await executePlan(plan, { reporter, signal: io.interrupts.signal }));
     if (wait && opts.duration === undefined) {
       const { keyProbes, waitForKey } = await import('../services/key-readiness');
       // Another account's bucket admits the key only once its owner's bucket policy does: probe identity only.
@@ -179,8 +181,10 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
       const result = await waitForKey(keyProbes(await clientsForKey(ctx, credentials), opts.role ? undefined : target), {
         reporter,
         timeoutMs: (opts.waitTimeout ?? 60) * 1000,
+        signal: io.interrupts.signal,
       });
-      if (!result.ready) reporter.warn(`the new key did not work within ${opts.waitTimeout ?? 60} s (${result.lastError}): it usually does within a minute; try it again shortly`);
+      if (result.lastError === 'interrupted') reporter.warn('interrupted: stopped waiting; the credentials were created and are printed below');
+      else if (!result.ready) reporter.warn(`the new key did not work within ${opts.waitTimeout ?? 60} s (${result.lastError}): it usually does within a minute; try it again shortly`);
     }
     await delivery!.deliver(credentials);
     if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);

@@ -52,7 +52,8 @@ export async function runRotateKey(userName: string, opts: RotateKeyCommandOptio
       reporter.info(`dry run: ${plan.steps.length} step(s) planned, nothing was changed`);
       return;
     }
-    const credentials = plan.credentials(await executePlan(plan, { reporter }));
+    io.interrupts.handle();
+    const credentials = plan.credentials(await executePlan(plan, { reporter, signal: io.interrupts.signal }));
     await delivery!.deliver(credentials);
     if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
   } catch (err) {

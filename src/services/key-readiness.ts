@@ -25,6 +25,8 @@ export interface WaitOptions {
   reporter: Reporter;
   sleep?: Sleep;
   now?: () => number;
+  /** SIGINT/SIGTERM: stop waiting (the key exists; the caller still hands it over). */
+  signal?: AbortSignal;
 }
 
 export interface WaitResult {
@@ -36,6 +38,20 @@ export interface WaitResult {
 }
 
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A pause that ends early when the signal aborts. */
+function interruptible(sleep: Sleep, signal: AbortSignal | undefined): Sleep {
+  if (!signal) return sleep;
+  return (ms) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      signal.addEventListener('abort', done, { once: true });
+      sleep(ms).then(done, done);
+    });
+}
 
 /** The probes, in order: identity first (the key exists), then the S3 read the grant allows. */
 export function keyProbes(clients: { sts: STSClient; s3: S3Client }, target?: { bucket: string; prefix?: string; canList: boolean }): Probe[] {
@@ -53,7 +69,7 @@ export function keyProbes(clients: { sts: STSClient; s3: S3Client }, target?: { 
 }
 
 export async function waitForKey(probes: readonly Probe[], opts: WaitOptions): Promise<WaitResult> {
-  const sleep = opts.sleep ?? realSleep;
+  const sleep = interruptible(opts.sleep ?? realSleep, opts.signal);
   const now = opts.now ?? Date.now;
   const timeout = opts.timeoutMs ?? 60_000;
   const maxDelay = opts.maxDelayMs ?? 8_000;
@@ -80,9 +96,11 @@ export async function waitForKey(probes: readonly Probe[], opts: WaitOptions): P
     }
     const left = timeout - waited;
     if (left <= 0) return { ready: false, attempts, waitedMs: waited, lastError: failure };
+    if (opts.signal?.aborted) return { ready: false, attempts, waitedMs: waited, lastError: 'interrupted' };
     const pause = Math.min(delay, left);
     opts.reporter.info(`not yet (${probes[next]!.name}); trying again in ${(pause / 1000).toFixed(1)} s`);
     await sleep(pause);
+    if (opts.signal?.aborted) return { ready: false, attempts, waitedMs: now() - start, lastError: 'interrupted' };
     delay = Math.min(delay * 2, maxDelay);
   }
 }

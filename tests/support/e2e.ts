@@ -170,6 +170,8 @@ export interface RunCliOptions {
   cwd?: string;
   /** Kill the CLI (SIGKILL) after this long; default 30 s. */
   timeoutMs?: number;
+  /** Send `signal` once: as soon as stderr matches `stderrMatches`, or `afterMs` after the start. */
+  signalWhen?: { stderrMatches?: RegExp; afterMs?: number; signal: NodeJS.Signals };
 }
 
 export interface CliResult {
@@ -222,7 +224,17 @@ export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliRes
       child.kill('SIGKILL');
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let signalled = false;
+    const sendSignal = () => {
+      if (signalled || !opts.signalWhen) return;
+      signalled = true;
+      child.kill(opts.signalWhen.signal);
+    };
+    const signalTimer = opts.signalWhen?.afterMs !== undefined ? setTimeout(sendSignal, opts.signalWhen.afterMs) : undefined;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.push(chunk);
+      if (opts.signalWhen?.stderrMatches?.test(Buffer.concat(stderr).toString('utf8'))) sendSignal();
+    });
     child.stdin.on('error', () => undefined); // EPIPE when the CLI exits without reading stdin
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -230,6 +242,7 @@ export function runCli(args: string[], opts: RunCliOptions = {}): Promise<CliRes
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(signalTimer);
       const err = Buffer.concat(stderr).toString('utf8');
       resolve({
         code,
