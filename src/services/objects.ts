@@ -1,0 +1,151 @@
+/**
+ * Listing a bucket's objects (streamed page by page), their https URLs, and the folders a caller
+ * may list, read from its own inline policies, to explain an AccessDenied on a bucket-wide listing.
+ */
+import { GetBucketLocationCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { STSClient } from '@aws-sdk/client-sts';
+
+export interface ObjectRecord {
+  Key: string;
+  Size: number;
+  LastModified: string | undefined;
+  ETag: string | undefined;
+  StorageClass: string | undefined;
+  URL?: string;
+}
+
+export interface ListObjectsInput {
+  bucket: string;
+  /** A folder ending in '/', or undefined for the whole bucket. */
+  prefix?: string;
+  /** Page size (S3's maximum, 1,000, by default). */
+  pageSize?: number;
+  /** Adds URL to each record. */
+  urlFor?: (key: string) => string;
+}
+
+/** Every object under the prefix, as S3 returns them (in key order), one page at a time. */
+export async function* listObjects(s3: S3Client, input: ListObjectsInput): AsyncGenerator<ObjectRecord> {
+  const pages = paginateListObjectsV2({ client: s3, pageSize: input.pageSize ?? 1000 }, { Bucket: input.bucket, Prefix: input.prefix });
+  for await (const page of pages) {
+    for (const o of page.Contents ?? []) {
+      if (o.Key === undefined) continue;
+      const record: ObjectRecord = {
+        Key: o.Key,
+        Size: o.Size ?? 0,
+        LastModified: o.LastModified?.toISOString(),
+        ETag: o.ETag,
+        StorageClass: o.StorageClass,
+      };
+      if (input.urlFor) record.URL = input.urlFor(o.Key);
+      yield record;
+    }
+  }
+}
+
+/** Just the keys, for commands that act on a listing. */
+export async function* listKeys(s3: S3Client, bucket: string, prefix?: string): AsyncGenerator<string> {
+  for await (const o of listObjects(s3, { bucket, prefix })) yield o.Key;
+}
+
+/** A key in a URL path: each segment percent-encoded, the slashes kept. */
+export function encodeKey(key: string): string {
+  return key.split('/').map(encodeURIComponent).join('/');
+}
+
+export interface UrlStyle {
+  region: string;
+  /** A custom endpoint (moto, MinIO): URLs are then path-style under it, as the client addresses it. */
+  endpoint?: string;
+}
+
+/**
+ * The https URL of an object. On AWS: virtual-hosted style (https://BUCKET.s3.REGION.amazonaws.com/KEY),
+ * except for bucket names with dots, whose virtual host would not match S3's TLS certificate, which
+ * get the path style https://s3.REGION.amazonaws.com/BUCKET/KEY. With a custom endpoint: ENDPOINT/BUCKET/KEY.
+ */
+export function objectUrl(bucket: string, key: string, style: UrlStyle): string {
+  const path = encodeKey(key);
+  if (style.endpoint) return `${style.endpoint.replace(/\/+$/, '')}/${bucket}/${path}`;
+  const host = `s3.${style.region}.amazonaws.com`;
+  return bucket.includes('.') ? `https://${host}/${bucket}/${path}` : `https://${bucket}.${host}/${path}`;
+}
+
+/** The bucket's region (GetBucketLocation), or undefined when the caller may not ask. */
+export async function bucketRegion(s3: S3Client, bucket: string): Promise<string | undefined> {
+  try {
+    const out = await s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
+    // S3 answers no constraint for us-east-1 and 'EU' for the oldest eu-west-1 buckets.
+    const c = out.LocationConstraint as string | undefined;
+    return !c ? 'us-east-1' : c === 'EU' ? 'eu-west-1' : c;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which folders may the caller list?
+
+interface Statement {
+  Effect?: unknown;
+  Action?: unknown;
+  Resource?: unknown;
+  Condition?: unknown;
+}
+
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function allowsListBucket(s: Statement): boolean {
+  return asList(s.Action).some((a) => typeof a === 'string' && /^(\*|s3:\*|s3:ListBucket)$/i.test(a));
+}
+
+function namesBucket(s: Statement, bucket: string): boolean {
+  return asList(s.Resource).some((r) => r === '*' || r === `arn:aws:s3:::${bucket}` || (typeof r === 'string' && /^arn:aws[a-z-]*:s3:::/.test(r) && r.endsWith(`:::${bucket}`)));
+}
+
+/**
+ * The prefixes that Allow statements granting s3:ListBucket on the bucket limit listing to
+ * (their s3:prefix StringLike / StringEquals values, with a trailing '*' removed), in order.
+ */
+export function listablePrefixes(documents: unknown[], bucket: string): string[] {
+  const found = new Set<string>();
+  for (const doc of documents) {
+    const statements = asList((doc as { Statement?: unknown } | null)?.Statement);
+    for (const s of statements as Statement[]) {
+      if (!s || s.Effect !== 'Allow' || !allowsListBucket(s) || !namesBucket(s, bucket)) continue;
+      const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
+      for (const operator of ['StringLike', 'StringEquals']) {
+        for (const value of asList(condition[operator]?.['s3:prefix'])) {
+          if (typeof value === 'string' && value !== '') found.add(value.replace(/\*$/, ''));
+        }
+      }
+    }
+  }
+  return [...found];
+}
+
+/**
+ * When the caller is an IAM user allowed to read its own inline policies, the prefixes they let
+ * it list in the bucket. Any failure (not a user, no iam:ListUserPolicies) gives [].
+ */
+export async function ownListablePrefixes(clients: { sts: STSClient; iam: IAMClient }, bucket: string): Promise<string[]> {
+  try {
+    const [{ GetCallerIdentityCommand }, { ListUserPoliciesCommand, GetUserPolicyCommand }] = await Promise.all([
+      import('@aws-sdk/client-sts'),
+      import('@aws-sdk/client-iam'),
+    ]);
+    const { Arn } = await clients.sts.send(new GetCallerIdentityCommand({}));
+    const user = /^arn:aws[a-z-]*:iam::\d+:user\/(?:.*\/)?([^/]+)$/.exec(Arn ?? '')?.[1];
+    if (!user) return [];
+    const { PolicyNames } = await clients.iam.send(new ListUserPoliciesCommand({ UserName: user }));
+    const documents: unknown[] = [];
+    for (const PolicyName of PolicyNames ?? []) {
+      const { PolicyDocument } = await clients.iam.send(new GetUserPolicyCommand({ UserName: user, PolicyName }));
+      if (PolicyDocument) documents.push(JSON.parse(decodeURIComponent(PolicyDocument)));
+    }
+    return listablePrefixes(documents, bucket);
+  } catch {
+    return [];
+  }
+}
