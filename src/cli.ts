@@ -11,6 +11,11 @@ import { registerListUsers } from './commands/list-users';
 import { registerCreate } from './commands/create';
 import { registerDeleteUser } from './commands/delete-user';
 import { registerRotateKey } from './commands/rotate-key';
+import { registerListBucket } from './commands/list-bucket';
+import { registerGetObject } from './commands/get-object';
+import { registerGetObjects } from './commands/get-objects';
+import { registerDeleteObjects } from './commands/delete-objects';
+import { registerShare } from './commands/share';
 import { processIo, type CliIo } from './commands/io';
 import { registerPolicy } from './commands/policy';
 import { registerWhoami } from './commands/whoami';
@@ -28,6 +33,11 @@ const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
   registerCreate,
   registerRotateKey,
   registerDeleteUser,
+  registerListBucket,
+  registerGetObject,
+  registerGetObjects,
+  registerDeleteObjects,
+  registerShare,
   registerGrantAccount,
   registerRevokeAccount,
   registerGetBucketPolicy,
