@@ -70,6 +70,12 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
     await emitting;
 
     const failed = outcomes.filter((o) => o.error);
+    // One user named: its error is the whole story, in one line. Several: one line per failed
+    // user, a count, and a summary error naming them.
+    if (outcomes.length === 1 && failed.length === 1) {
+      const partial = !opts.dryRun && failed[0]!.removed.length > 0;
+      throw new OperationError(`${failed[0]!.UserName}: ${failed[0]!.error}${partial ? '; rerunning finishes the partial delete' : ''}`);
+    }
     for (const o of failed) io.stderr.write(`error: ${o.UserName}: ${o.error}\n`);
     const objects = outcomes.flatMap((o) => o.removed).reduce((n, r) => n + (r.Count ?? 0), 0);
     const done = outcomes.length - failed.length;
