@@ -84,13 +84,24 @@ export async function createStsClient(ctx: AwsContext): Promise<STSClient> {
   return tagErrors(new STSClient(await baseConfig(ctx)), 'sts');
 }
 
+/** For commands that need more than the context gives: another identity, more sockets. */
+export interface S3ClientOptions {
+  /** Use these credentials (e.g. an assumed role's) instead of the context's. */
+  credentials?: AwsCredentialIdentityProvider;
+  /** Keep-alive sockets per host (the SDK's default is 50); at least the requests in flight. */
+  maxSockets?: number;
+}
+
 /** A custom endpoint (moto, MinIO) needs path-style addressing: bucket names are not DNS names there. */
-export async function createS3Client(ctx: AwsContext, region?: string): Promise<S3Client> {
+export async function createS3Client(ctx: AwsContext, region?: string, options: S3ClientOptions = {}): Promise<S3Client> {
   const { S3Client } = await import('@aws-sdk/client-s3');
   const config = await baseConfig(ctx);
+  const agent = options.maxSockets ? { keepAlive: true, maxSockets: options.maxSockets } : undefined;
   return tagErrors(
     new S3Client({
       ...config,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(agent ? { requestHandler: { httpAgent: agent, httpsAgent: agent } } : {}),
       region: region ?? config.region,
       forcePathStyle: ctx.endpoint !== undefined,
       // A bucket in another region answers 301; follow it rather than fail.
