@@ -3,9 +3,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 // same run. A missed target is reported, not thrown: benchmarks inform, tests decide.
 import { benchListUserPolicies } from './list-user-policies.mjs';
 import { benchStartup } from './startup.mjs';
+import { benchSync } from './sync.mjs';
 
 const only = process.argv[2];
-const benches = { startup: benchStartup, 'list-user-policies': benchListUserPolicies };
+const benches = { startup: benchStartup, 'list-user-policies': benchListUserPolicies, sync: benchSync };
 const results = [];
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -9,6 +9,7 @@ import { registerListBuckets } from './commands/list-buckets';
 import { registerListUserPolicies } from './commands/list-user-policies';
 import { registerListUsers } from './commands/list-users';
 import { registerCreate } from './commands/create';
+import { registerAssumeAndSync } from './commands/assume-and-sync';
 import { registerDeleteUser } from './commands/delete-user';
 import { registerRotateKey } from './commands/rotate-key';
 import { registerListBucket } from './commands/list-bucket';
@@ -41,6 +42,7 @@ const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
   registerGrantAccount,
   registerRevokeAccount,
   registerGetBucketPolicy,
+  registerAssumeAndSync,
 ];
 
 export function buildProgram(io: CliIo): Command {

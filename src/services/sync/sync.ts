@@ -1,0 +1,185 @@
+/**
+ * Runs a sync: list the destination once, plan, then upload (many files at once, each through
+ * uploadFile) and delete (through deleteKeys). Reports every file as an event; never prints.
+ * A file that fails does not stop the others. Aborting the signal stops new work, cancels what is
+ * in flight (multipart uploads are aborted on S3) and resolves with `aborted: true`.
+ */
+import { setMaxListeners } from 'node:events';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { describeAwsError, isAwsError } from '../../aws/errors';
+import { deleteKeys } from '../batch-delete';
+import { createBufferBudget } from '../transfer/buffer-budget';
+import { contentTypeFor } from '../transfer/content-type';
+import { uploadFile } from '../transfer/upload';
+import type { Destination } from './destination';
+import type { CompiledFilter } from './filters';
+import type { WalkIssue } from './local-walk';
+import { planSync, type SyncPlan } from './plan';
+import { listRemote } from './remote-listing';
+import type { SyncStrategy, UploadReason } from './strategy';
+
+export type SyncEvent =
+  | { event: 'uploaded'; key: string; size: number }
+  | { event: 'skipped'; key: string; size: number }
+  | { event: 'deleted'; key: string; size: number }
+  | { event: 'failed'; key: string; size: number; error: string }
+  | { event: 'would-upload'; key: string; size: number; reason: UploadReason }
+  | { event: 'would-delete'; key: string; size: number };
+
+export interface SyncSummary {
+  uploaded: number;
+  skipped: number;
+  deleted: number;
+  failed: number;
+  bytes: number;
+  seconds: number;
+  aborted: boolean;
+  failures: Array<{ key: string; error: string }>;
+}
+
+export interface SyncSink {
+  event(e: SyncEvent): void;
+  /** The plan is ready: totals for progress. */
+  planned?(plan: { files: number; bytes: number }): void;
+  /** Bytes sent (each finished request). */
+  progress?(bytes: number): void;
+  /** Something skipped that is not a failure (a symlink loop, a broken link). */
+  warn?(message: string): void;
+}
+
+export interface SyncInput {
+  root: string;
+  dest: Destination;
+  strategy: SyncStrategy;
+  filters: readonly CompiledFilter[];
+  delete: boolean;
+  dryRun: boolean;
+  followSymlinks: boolean;
+  /** Files in flight at once. */
+  concurrency: number;
+  /** Bytes of file data held in memory at most, across all uploads. */
+  memoryBytes?: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_MEMORY_BYTES = 96 * 1024 * 1024;
+
+function describe(err: unknown): string {
+  if (isAwsError(err)) return describeAwsError(err);
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code && e.syscall) return `cannot read the file (${e.code})`;
+  return (e?.message ?? String(err)).replace(/\s+/g, ' ');
+}
+
+function issueMessage(issue: WalkIssue): string {
+  switch (issue.kind) {
+    case 'loop':
+      return `${issue.relativePath}: skipped, a symbolic link back to ${issue.target} (a loop)`;
+    case 'broken-link':
+      return `${issue.relativePath}: skipped, a symbolic link to nothing`;
+    case 'special':
+      return `${issue.relativePath}: skipped, not a regular file`;
+    case 'unreadable':
+      return `${issue.relativePath}: cannot be read (${issue.code})`;
+  }
+}
+
+export async function runSync(s3: S3Client, given: SyncInput, sink: SyncSink): Promise<SyncSummary> {
+  const started = Date.now();
+  // Every request in flight listens to the signal: more than Node's default warning limit of 10.
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  if (given.signal?.aborted) stop.abort();
+  given.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const input: SyncInput = { ...given, signal: stop.signal };
+  const summary: SyncSummary = { uploaded: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0, seconds: 0, aborted: false, failures: [] };
+  const fail = (key: string, size: number, error: string) => {
+    summary.failed++;
+    summary.failures.push({ key, error });
+    sink.event({ event: 'failed', key, size, error });
+  };
+  const finish = () => {
+    summary.seconds = (Date.now() - started) / 1000;
+    summary.aborted = input.signal?.aborted ?? false;
+    return summary;
+  };
+
+  // The listing (one request per 1,000 keys) and the local walk run side by side. A refused
+  // listing is still the first error reported.
+  const remote = listRemote(s3, input.dest);
+  remote.catch(() => undefined);
+  const [, plan]: [unknown, SyncPlan] = await Promise.all([remote, planSync(input, remote)]);
+  for (const issue of plan.issues) {
+    if (issue.kind === 'unreadable') fail(input.dest.prefix + issue.relativePath, 0, issueMessage(issue));
+    else sink.warn?.(issueMessage(issue));
+  }
+  for (const s of plan.skips) {
+    summary.skipped++;
+    sink.event({ event: 'skipped', key: s.key, size: s.file.size });
+  }
+  if (input.dryRun) {
+    for (const u of plan.uploads) sink.event({ event: 'would-upload', key: u.key, size: u.file.size, reason: u.reason });
+    for (const d of plan.deletes) sink.event({ event: 'would-delete', key: d.key, size: d.size });
+    return finish();
+  }
+  sink.planned?.({ files: plan.uploads.length, bytes: plan.uploadBytes });
+
+  const budget = createBufferBudget(input.memoryBytes ?? DEFAULT_MEMORY_BYTES);
+  const inFlight = new Set<Promise<void>>();
+  for (const u of plan.uploads) {
+    if (input.signal?.aborted) break;
+    const task = uploadFile(s3, {
+      bucket: input.dest.bucket,
+      key: u.key,
+      source: u.file.path,
+      size: u.file.size,
+      contentType: contentTypeFor(u.key),
+      signal: input.signal,
+      budget,
+      onProgress: (bytes) => {
+        summary.bytes += bytes;
+        sink.progress?.(bytes);
+      },
+    }).then(
+      () => {
+        summary.uploaded++;
+        sink.event({ event: 'uploaded', key: u.key, size: u.file.size });
+      },
+      (err: unknown) => {
+        if (!input.signal?.aborted) fail(u.key, u.file.size, describe(err));
+      },
+    );
+    const tracked = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= input.concurrency) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+
+  if (plan.deletes.length && !input.signal?.aborted) {
+    const sizes = new Map(plan.deletes.map((d) => [d.key, d.size]));
+    const settled = new Set<string>();
+    try {
+      await deleteKeys(
+        s3,
+        input.dest.bucket,
+        plan.deletes.map((d) => d.key),
+        (batch) => {
+          for (const key of batch.deleted) {
+            settled.add(key);
+            summary.deleted++;
+            sink.event({ event: 'deleted', key, size: sizes.get(key) ?? 0 });
+          }
+          for (const f of batch.failed) {
+            settled.add(f.Key);
+            fail(f.Key, sizes.get(f.Key) ?? 0, `${f.Message || 'not deleted'} (${f.Code})`);
+          }
+        },
+      );
+    } catch (err) {
+      // A whole request was refused: every key not yet settled failed.
+      const message = describe(err);
+      for (const d of plan.deletes) if (!settled.has(d.key)) fail(d.key, d.size, message);
+    }
+  }
+  return finish();
+}
