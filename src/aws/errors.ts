@@ -95,6 +95,10 @@ export function describeAwsError(err: unknown): string {
   }
   const net = networkError(e);
   if (net) return net;
+  if (/Deserialization error|XML parse error|Unexpected token .* JSON/.test(message)) {
+    const status = e.$metadata?.httpStatusCode;
+    return `the endpoint answered${action ? ` ${action}` : ''} with something that is not an AWS response${status ? ` (HTTP ${status})` : ''}: check --endpoint-url, proxies and the region`;
+  }
   const what = (message || 'AWS request failed').replace(/\.$/, '');
   return `${what} (${code}${action ? ` from ${action}` : ''})`;
 }

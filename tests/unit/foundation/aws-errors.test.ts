@@ -51,6 +51,12 @@ describe('describeAwsError', () => {
     expect(describeAwsError(e)).toMatch(/cannot reach AWS: the connection was refused \(ECONNREFUSED\)/);
   });
 
+  it('says when the endpoint answered with something that is not AWS (an HTML error page)', () => {
+    const e = awsError('Error', '@aws-sdk XML parse error: mismatched tags <html> and </title>. Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.', { service: 's3', operation: 'ListObjectsV2' });
+    (e as unknown as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode = 500;
+    expect(describeAwsError(e)).toBe('the endpoint answered s3:ListBucket with something that is not an AWS response (HTTP 500): check --endpoint-url, proxies and the region');
+  });
+
   it('keeps unknown codes and the operation, on one line', () => {
     const msg = describeAwsError(awsError('NoSuchEntity', 'The user with name ghost\ncannot be found.', { service: 'iam', operation: 'ListUserPolicies' }));
     expect(msg).toBe('The user with name ghost cannot be found (NoSuchEntity from iam:ListUserPolicies)');

@@ -1,0 +1,223 @@
+// Bad input over every command: each case exits 2 (the command line is wrong) or 1 (AWS says no),
+// with exactly one line on stderr, no stack trace and nothing on stdout; and afterwards nothing
+// was created. It runs against its own moto server, so "nothing created" is an exact count of the
+// account's users, keys, policies, roles and buckets before and after.
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListPoliciesCommand,
+  ListRolesCommand,
+  ListUsersCommand,
+} from '@aws-sdk/client-iam';
+import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMoto, type MotoServer } from '../support/moto';
+import { describeE2E, runCli } from '../support/e2e';
+
+const dir = mkdtempSync(join(tmpdir(), 's3share-badinput-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const existing = file('existing.json', '{}');
+const badJson = file('bad.json', '{"AccessKeyId": ');
+const noKeys = file('nokeys.json', '{"UserName":"x"}');
+const twoProfiles = file('two.ini', '[a]\naws_access_key_id=1\naws_secret_access_key=2\n[b]\naws_access_key_id=3\naws_secret_access_key=4\n');
+const wrongAction = file('wrong-action.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObjects', Resource: 'arn:aws:s3:::$!BUCKET_NAME!$/*' }] }));
+const unknownPlaceholder = file('placeholder.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::$!BUCKET!$/*' }] }));
+const localDir = join(dir, 'upload');
+mkdirSync(localDir);
+writeFileSync(join(localDir, 'a.txt'), 'a');
+const manyBuckets = Array.from({ length: 40 }, (_, i) => `customer-bucket-number-${String(i).padStart(3, '0')}`);
+const BUCKET = 'badinput-bucket';
+const USER = 'badinput-user';
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/badinput-role';
+
+type Case = [name: string, args: string[], exit: 1 | 2, stdin?: string];
+
+const cases: Case[] = [
+  // the command line itself
+  ['unknown command', ['frob'], 2],
+  ['unknown option', ['list-users', '--bogus'], 2],
+  ['extra argument', ['whoami', 'extra'], 2],
+  ['missing bucket argument', ['create'], 2],
+  ['conflicting output formats', ['list-users', '--nl', '--csv'], 2],
+  ['concurrency 0', ['list-user-policies', '--concurrency', '0'], 2],
+  ['concurrency not a number', ['list-buckets', '--details', '--concurrency', 'lots'], 2],
+  ['concurrency too large', ['list-user-policies', '--concurrency', '100000'], 2],
+  // AWS access options
+  ['endpoint not a URL', ['whoami', '--endpoint-url', 'not a url'], 2],
+  ['endpoint not http', ['whoami', '--endpoint-url', 'ftp://127.0.0.1'], 2],
+  ['access key without secret', ['whoami', '--access-key', 'AKIAEXAMPLE'], 2],
+  ['--auth with key flags', ['whoami', '--auth', existing, '--access-key', 'a', '--secret-key', 'b'], 2],
+  ['--auth file missing', ['whoami', '--auth', join(dir, 'missing.json')], 2],
+  ['--auth file not JSON', ['whoami', '--auth', badJson], 2],
+  ['--auth file without keys', ['whoami', '--auth', noKeys], 2],
+  ['--auth INI with several profiles', ['whoami', '--auth', twoProfiles], 2],
+  ['--auth is a folder', ['whoami', '--auth', dir], 2],
+  // bucket names
+  ['uppercase bucket', ['policy', 'Bad_Bucket'], 2],
+  ['short bucket', ['policy', 'ab'], 2],
+  ['long bucket', ['policy', 'b'.repeat(64)], 2],
+  ['IP-shaped bucket', ['policy', '192.168.1.1'], 2],
+  ['reserved prefix', ['policy', 'xn--bucket'], 2],
+  ['reserved suffix', ['policy', 'bucket--ol-s3'], 2],
+  ['double dot', ['policy', 'a..b'], 2],
+  ['s3:// URL as bucket', ['policy', 's3://bucket'], 2],
+  // prefixes
+  ['prefix with leading slash', ['policy', BUCKET, '--prefix', '/abs'], 2],
+  ['prefix with wildcard', ['policy', BUCKET, '--prefix', 'a*b'], 2],
+  ['empty prefix', ['policy', BUCKET, '--prefix', ''], 2],
+  ['prefix with ..', ['policy', BUCKET, '--prefix', 'a/../b'], 2],
+  ['prefix with //', ['policy', BUCKET, '--prefix', 'a//b'], 2],
+  ['oversized prefix', ['policy', BUCKET, '--prefix', 'p'.repeat(1100)], 2],
+  // policies
+  ['read-only and write-only', ['policy', BUCKET, '--read-only', '--write-only'], 2],
+  ['malformed JSON policy', ['policy', BUCKET, '--policy', '{"Version": '], 2],
+  ['policy without Statement', ['policy', BUCKET, '--policy', '{"Version":"2012-10-17"}'], 2],
+  ['policy with unknown action', ['policy', BUCKET, '--policy', wrongAction], 2],
+  ['policy with unknown placeholder', ['policy', BUCKET, '--policy', unknownPlaceholder], 2],
+  ['policy file missing', ['policy', BUCKET, '--policy', join(dir, 'nope.json')], 2],
+  ['policy from empty stdin', ['policy', BUCKET, '--policy', '-'], 2, ''],
+  ['statement not JSON', ['policy', BUCKET, '--statement', 'not json'], 2],
+  ['statement with bad Effect', ['policy', BUCKET, '--statement', '{"Effect":"Maybe","Action":"s3:GetObject","Resource":"*"}'], 2],
+  ['public bucket with a mode', ['policy', BUCKET, '--public-bucket', '--read-only'], 2],
+  ['policy over every size limit', ['policy', ...manyBuckets, '--prefix', 'a-rather-long-client-folder-name/'], 2],
+  ['oversized statement', ['policy', BUCKET, '--statement', JSON.stringify({ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::${BUCKET}/k${i}/*`) })], 2],
+  // create
+  ['create: bad bucket', ['create', 'Bad_Bucket', '--username', 'u-bad-bucket'], 2],
+  ['create: user name with space', ['create', BUCKET, '--username', 'no spaces'], 2],
+  ['create: user name too long', ['create', BUCKET, '--username', 'u'.repeat(65)], 2],
+  ['create: duration too short', ['create', BUCKET, '--duration', '2m'], 2],
+  ['create: duration too long', ['create', BUCKET, '--duration', '13h'], 2],
+  ['create: duration not a duration', ['create', BUCKET, '--duration', 'soon'], 2],
+  ['create: unknown format', ['create', BUCKET, '--format', 'yaml'], 2],
+  ['create: output folder missing', ['create', BUCKET, '--output', join(dir, 'no-such-dir', 'c.json')], 2],
+  ['create: output exists', ['create', BUCKET, '--output', existing], 2],
+  ['create: policy file missing', ['create', BUCKET, '--policy', join(dir, 'nope.json')], 2],
+  ['create: bad bucket owner', ['create', BUCKET, '--bucket-owner', '123'], 2],
+  ['create: -c with bucket owner', ['create', BUCKET, '-c', '--bucket-owner', '111122223333'], 2],
+  ['create: boundary not an ARN', ['create', BUCKET, '--user-permissions-boundary', 'not-an-arn'], 2],
+  ['create: duration with role', ['create', BUCKET, '--duration', '1h', '--role', 'r'], 2],
+  ['create: bad role name', ['create', BUCKET, '--role', 'bad!name'], 2],
+  ['create: wait timeout negative', ['create', BUCKET, '--wait-timeout', '-1'], 2],
+  ['create: empty password on stdin', ['create', BUCKET, '--console', '--password', '-'], 2, ''],
+  ['create: missing bucket without -c', ['create', 'badinput-missing-bucket', '--username', 'u-missing-bucket'], 1],
+  // rotate-key, delete-user
+  ['rotate-key: no user', ['rotate-key'], 2],
+  ['rotate-key: unknown user', ['rotate-key', 'badinput-ghost'], 1],
+  ['rotate-key: unknown format', ['rotate-key', USER, '--format', 'xml'], 2],
+  ['delete-user: no user', ['delete-user'], 2],
+  ['delete-user: unknown user', ['delete-user', 'badinput-ghost'], 1],
+  ['delete-user: --delete-objects without --yes', ['delete-user', USER, '--delete-objects'], 2],
+  ['delete-user: concurrency 0', ['delete-user', USER, '--concurrency', '0'], 2],
+  // cross-account
+  ['grant-account: short account', ['grant-account', BUCKET, '--account', '123'], 2],
+  ['grant-account: group ARN', ['grant-account', BUCKET, '--account', 'arn:aws:iam::111122223333:group/x'], 2],
+  ['grant-account: no account', ['grant-account', BUCKET], 2],
+  ['grant-account: missing bucket', ['grant-account', 'badinput-missing-bucket', '--account', '111122223333'], 1],
+  ['revoke-account: bad account', ['revoke-account', BUCKET, '--account', 'abc'], 2],
+  ['get-bucket-policy: bad bucket', ['get-bucket-policy', 'Bad_Bucket'], 2],
+  ['get-bucket-policy: no policy', ['get-bucket-policy', BUCKET], 1],
+  // files
+  ['list-bucket: bad bucket', ['list-bucket', 'Bad_Bucket'], 2],
+  ['list-bucket: missing bucket', ['list-bucket', 'badinput-missing-bucket'], 1],
+  ['get-object: no key', ['get-object', BUCKET], 2],
+  ['get-object: missing key', ['get-object', BUCKET, 'no/such/key'], 1],
+  ['get-objects: concurrency 0', ['get-objects', BUCKET, '--concurrency', '0'], 2],
+  ['delete-objects: prefix without --yes', ['delete-objects', BUCKET, '--prefix', 'alice/'], 2],
+  ['delete-objects: nothing named', ['delete-objects', BUCKET], 2],
+  ['share: over 7 days', ['share', BUCKET, 'k', '--expires', '8d'], 2],
+  ['share: zero expiry', ['share', BUCKET, 'k', '--expires', '0'], 2],
+  ['share: content type without upload', ['share', BUCKET, 'k', '--content-type', 'text/plain'], 2],
+  // assume-and-sync
+  ['sync: malformed role ARN', ['assume-and-sync', localDir, `s3://${BUCKET}/p`, '--role-arn', 'not-an-arn'], 2],
+  ['sync: bad destination bucket', ['assume-and-sync', localDir, 's3://Bad_Bucket/p'], 2],
+  ['sync: duration too short', ['assume-and-sync', localDir, `s3://${BUCKET}`, '--role-arn', ROLE_ARN, '--duration', '1m'], 2],
+  ['sync: missing local folder', ['assume-and-sync', join(dir, 'no-such-folder'), `s3://${BUCKET}/p`], 1],
+  ['sync: role that refuses us', ['assume-and-sync', localDir, `s3://${BUCKET}/p`, '--role-arn', ROLE_ARN], 1],
+];
+
+interface Inventory {
+  users: string[];
+  keys: number;
+  policies: string[];
+  roles: string[];
+  buckets: string[];
+}
+
+async function inventory(iam: IAMClient, s3: S3Client): Promise<Inventory> {
+  const users = ((await iam.send(new ListUsersCommand({}))).Users ?? []).map((u) => u.UserName!).sort();
+  let keys = 0;
+  for (const UserName of users) keys += (await iam.send(new ListAccessKeysCommand({ UserName }))).AccessKeyMetadata?.length ?? 0;
+  return {
+    users,
+    keys,
+    policies: ((await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).map((p) => p.Arn!).sort(),
+    roles: ((await iam.send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName!).sort(),
+    buckets: ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!).sort(),
+  };
+}
+
+describeE2E('bad input over every command', () => {
+  let moto: MotoServer;
+  let clients: { iam: IAMClient; s3: S3Client };
+  let before: Inventory;
+
+  beforeAll(async () => {
+    moto = await startMoto({ enforce: true });
+    const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { ...moto.admin } };
+    clients = { iam: new IAMClient(config), s3: new S3Client({ ...config, forcePathStyle: true }) };
+    await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await clients.iam.send(new CreateUserCommand({ UserName: USER }));
+    await clients.iam.send(new CreateAccessKeyCommand({ UserName: USER }));
+    // A role that trusts someone else: AssumeRole is refused.
+    await clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: 'badinput-role',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${moto.accountId}:user/${USER}` }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    before = await inventory(clients.iam, clients.s3);
+  }, 60_000);
+
+  afterAll(async () => {
+    clients?.iam.destroy();
+    clients?.s3.destroy();
+    await moto?.stop();
+  });
+
+  const env = () => ({
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ACCESS_KEY_ID: moto.admin.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: moto.admin.secretAccessKey,
+    AWS_MAX_ATTEMPTS: '2',
+  });
+
+  it(`has at least 60 cases (${cases.length})`, () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+  });
+
+  const rows = cases.map(([name, args, exit, stdin]) => ({ name, args, exit, stdin }));
+  it.each(rows)('$name: exit $exit', async ({ args, exit, stdin }) => {
+    const r = await runCli(args, { env: env(), input: stdin ?? '' });
+    const lines = r.stderr.trimEnd().split('\n');
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: exit, stdout: exit === 2 ? '' : r.stdout });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: \S/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('created nothing: users, keys, policies, roles and buckets are as before', async () => {
+    expect(await inventory(clients.iam, clients.s3)).toEqual(before);
+  });
+});
