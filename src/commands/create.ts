@@ -11,6 +11,7 @@ import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
 import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './credential-options';
 import type { CliIo } from './io';
+import { runPlan } from './run-plan';
 import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './policy';
 
 export interface CreateCommandOptions extends PolicyOptions, AwsOptions, CredentialOutputOptions {
@@ -141,10 +142,9 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
   const { prepareDelivery } = await import('../output/credentials');
   const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
   try {
-    const [{ createIamClient, createStsClient, createS3Client }, { planCreate }, { executePlan, printablePlan }] = await Promise.all([
+    const [{ createIamClient, createStsClient, createS3Client }, { planCreate }] = await Promise.all([
       import('../aws/clients'),
       import('../services/create'),
-      import('../services/plan'),
     ]);
     const [iam, sts, s3] = await Promise.all([createIamClient(ctx), createStsClient(ctx), createS3Client(ctx)]);
     const plan = await planCreate(
@@ -166,14 +166,10 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
       },
       reporter,
     );
-    if (opts.dryRun) {
-      io.stdout.write(JSON.stringify(printablePlan(plan), null, 2) + '\n');
-      reporter.info(`dry run: ${plan.steps.length} step(s) planned, nothing was changed`);
-      return;
-    }
-    // From here a signal rolls back what was made (or, once the key exists, stops --wait early).
-    io.interrupts.handle();
-    const credentials = plan.credentials(await executePlan(plan, { reporter, signal: io.interrupts.signal }));
+    // A signal rolls back what was made (or, once the key exists, stops --wait early).
+    const results = await runPlan(plan, opts, io, reporter);
+    if (!results) return;
+    const credentials = plan.credentials(results);
     if (wait && opts.duration === undefined) {
       const { keyProbes, waitForKey } = await import('../services/key-readiness');
       // Another account's bucket admits the key only once its owner's bucket policy does: probe identity only.

@@ -10,6 +10,7 @@ import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './co
 import { addKeyWaitOptions, clientsForKey, shouldWait } from './create';
 import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './credential-options';
 import type { CliIo } from './io';
+import { runPlan } from './run-plan';
 
 export interface RotateKeyCommandOptions extends AwsOptions, CredentialOutputOptions {
   keepOld?: boolean;
@@ -31,10 +32,9 @@ export async function runRotateKey(userName: string, opts: RotateKeyCommandOptio
   const { prepareDelivery } = await import('../output/credentials');
   const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
   try {
-    const [{ createIamClient }, { planRotate }, { executePlan, printablePlan }, { keyProbes }] = await Promise.all([
+    const [{ createIamClient }, { planRotate }, { keyProbes }] = await Promise.all([
       import('../aws/clients'),
       import('../services/rotate-key'),
-      import('../services/plan'),
       import('../services/key-readiness'),
     ]);
     const plan = await planRotate(
@@ -47,13 +47,9 @@ export async function runRotateKey(userName: string, opts: RotateKeyCommandOptio
       },
       reporter,
     );
-    if (opts.dryRun) {
-      io.stdout.write(JSON.stringify(printablePlan(plan), null, 2) + '\n');
-      reporter.info(`dry run: ${plan.steps.length} step(s) planned, nothing was changed`);
-      return;
-    }
-    io.interrupts.handle();
-    const credentials = plan.credentials(await executePlan(plan, { reporter, signal: io.interrupts.signal }));
+    const results = await runPlan(plan, opts, io, reporter);
+    if (!results) return;
+    const credentials = plan.credentials(results);
     await delivery!.deliver(credentials);
     if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
   } catch (err) {

@@ -24,6 +24,20 @@ export interface IssuedCredentials {
   Password?: string;
 }
 
+/** The credentials of a new IAM access key, as create and rotate-key print them. */
+export function accessKeyCredentials(
+  userName: string,
+  key: { AccessKeyId?: string; SecretAccessKey?: string; Status?: string; CreateDate?: Date },
+): IssuedCredentials {
+  return {
+    UserName: userName,
+    AccessKeyId: key.AccessKeyId ?? '',
+    SecretAccessKey: key.SecretAccessKey ?? '',
+    Status: key.Status,
+    CreateDate: key.CreateDate?.toISOString(),
+  };
+}
+
 export const CREDENTIAL_FORMATS = ['json', 'ini', 'env', 'csv'] as const;
 export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
 

@@ -37,7 +37,7 @@ import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, type Bucke
 import { AssumeRoleCommand, GetCallerIdentityCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
 import { errorCode } from '../aws/errors';
 import { OperationError } from '../errors';
-import type { IssuedCredentials } from '../output/credentials';
+import { accessKeyCredentials, type IssuedCredentials } from '../output/credentials';
 import type { Reporter } from '../output/reporter';
 import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../policies/documents';
 import { defaultUserName, inlinePolicyName, roleSessionName, type GrantMode } from './create-names';
@@ -282,13 +282,8 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
     partition: me.partition,
     userName,
     credentials: (results) => {
-      const key = results.get<AccessKey>('accessKey');
       return {
-        UserName: userName,
-        AccessKeyId: key.AccessKeyId ?? '',
-        SecretAccessKey: key.SecretAccessKey ?? '',
-        Status: key.Status,
-        CreateDate: key.CreateDate?.toISOString(),
+        ...accessKeyCredentials(userName, results.get<AccessKey>('accessKey')),
         ...(roleArn ? { RoleArn: roleArn } : {}),
         ...(login ? login(results) : {}),
       };

@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { errorCode } from '../aws/errors';
 import { OperationError } from '../errors';
-import type { IssuedCredentials } from '../output/credentials';
+import { accessKeyCredentials, type IssuedCredentials } from '../output/credentials';
 import type { Reporter } from '../output/reporter';
 import { ACCESS_KEYS_PER_USER } from './create';
 import { waitForKey, type Probe } from './key-readiness';
@@ -183,15 +183,6 @@ export async function planRotate(iam: IAMClient, input: RotateInput, reporter: R
     steps,
     userName,
     oldKeyId: old?.AccessKeyId,
-    credentials: (results) => {
-      const key = results.get<AccessKey>(NEW_KEY);
-      return {
-        UserName: userName,
-        AccessKeyId: key.AccessKeyId ?? '',
-        SecretAccessKey: key.SecretAccessKey ?? '',
-        Status: key.Status,
-        CreateDate: key.CreateDate?.toISOString(),
-      };
-    },
+    credentials: (results) => accessKeyCredentials(userName, results.get<AccessKey>(NEW_KEY)),
   };
 }

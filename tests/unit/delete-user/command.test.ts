@@ -1,34 +1,13 @@
 import { DeleteUserCommand } from '@aws-sdk/client-iam';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Command } from 'commander';
-import { registerDeleteUser } from '../../../src/commands/delete-user';
-import { OperationError, UsageError } from '../../../src/errors';
-import { fakeIo } from '../foundation/fake-io';
+import { runMain } from '../foundation/fake-io';
 import { fakeIam, writeCalls, type FakeAccount } from './mock-iam';
 
 const creds = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value' };
 
-/** The command alone, with cli.ts's error-to-exit-code mapping for the errors it raises. */
-async function cli(args: string[], opts: { tty?: boolean; stdin?: string } = {}) {
-  const f = fakeIo(creds, opts.stdin ?? '');
-  if (opts.tty) {
-    f.io.stdinIsTTY = true;
-    f.io.stderrIsTTY = true;
-  }
-  const program = new Command('s3-share').exitOverride();
-  registerDeleteUser(program, f.io);
-  let code = 0;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof OperationError) {
-      f.io.stderr.write(`error: ${err.message}\n`);
-      code = err.exitCode;
-    } else throw err;
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: f.out(), stderr: f.err() };
+function cli(args: string[], opts: { tty?: boolean; stdin?: string } = {}) {
+  return runMain(args, { env: creds, stdin: opts.stdin, tty: opts.tty });
 }
 
 const grant = (resource: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: resource }] });

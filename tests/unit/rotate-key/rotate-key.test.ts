@@ -11,16 +11,11 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CommanderError } from 'commander';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { describeAwsError, isAwsError } from '../../../src/aws/errors';
-import { buildProgram } from '../../../src/cli';
-import { registerRotateKey } from '../../../src/commands/rotate-key';
-import { OperationError, UsageError } from '../../../src/errors';
 import { describeKey } from '../../../src/services/rotate-key';
-import { fakeIo } from '../foundation/fake-io';
+import { runMain } from '../foundation/fake-io';
 
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);
@@ -29,29 +24,8 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYROTATEDKEY';
 const CREDS = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value', AWS_REGION: 'us-east-1' };
 const awsError = (name: string, status = 400, message = name) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
-async function rotate(args: string[], opts: { tty?: boolean } = {}) {
-  const f = fakeIo(CREDS);
-  f.io.stderrIsTTY = !!opts.tty;
-  const program = buildProgram(f.io);
-  if (!program.commands.some((c) => c.name() === 'rotate-key')) registerRotateKey(program, f.io);
-  for (const cmd of program.commands) {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => void f.io.stdout.write(s), writeErr: (s) => void f.io.stderr.write(s) });
-  }
-  let code = 0;
-  try {
-    await program.parseAsync(['rotate-key', ...args], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) code = err.code === 'commander.helpDisplayed' ? 0 : 2;
-    else if (err instanceof UsageError || err instanceof OperationError) {
-      f.io.stderr.write(`error: ${err.message}\n`);
-      code = err.exitCode;
-    } else if (isAwsError(err)) {
-      f.io.stderr.write(`error: ${describeAwsError(err)}\n`);
-      code = 1;
-    } else throw err;
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: f.out(), stderr: f.err() };
+function rotate(args: string[], opts: { tty?: boolean } = {}) {
+  return runMain(['rotate-key', ...args], { env: CREDS, tty: { stderr: !!opts.tty } });
 }
 
 const OLD = { AccessKeyId: 'AKIAOLD', Status: 'Active' as const, CreateDate: new Date('2024-01-01T00:00:00Z') };
