@@ -5,24 +5,26 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json';
 import { describeAwsError, isAwsError } from './aws/errors';
+import { registerAssumeAndSync } from './commands/assume-and-sync';
+import { registerCreate } from './commands/create';
+import { registerDeleteObjects } from './commands/delete-objects';
+import { registerDeleteUser } from './commands/delete-user';
+import { registerGetBucketPolicy } from './commands/get-bucket-policy';
+import { registerGetObject } from './commands/get-object';
+import { registerGetObjects } from './commands/get-objects';
+import { registerGrantAccount } from './commands/grant-account';
+import { registerListBucket } from './commands/list-bucket';
 import { registerListBuckets } from './commands/list-buckets';
 import { registerListUserPolicies } from './commands/list-user-policies';
 import { registerListUsers } from './commands/list-users';
-import { registerCreate } from './commands/create';
-import { registerAssumeAndSync } from './commands/assume-and-sync';
-import { registerDeleteUser } from './commands/delete-user';
-import { registerRotateKey } from './commands/rotate-key';
-import { registerListBucket } from './commands/list-bucket';
-import { registerGetObject } from './commands/get-object';
-import { registerGetObjects } from './commands/get-objects';
-import { registerDeleteObjects } from './commands/delete-objects';
-import { registerShare } from './commands/share';
-import { processIo, type CliIo } from './commands/io';
 import { registerPolicy } from './commands/policy';
-import { registerWhoami } from './commands/whoami';
-import { registerGrantAccount } from './commands/grant-account';
+import { registerPutObject } from './commands/put-object';
+import { registerPutObjects } from './commands/put-objects';
 import { registerRevokeAccount } from './commands/revoke-account';
-import { registerGetBucketPolicy } from './commands/get-bucket-policy';
+import { registerRotateKey } from './commands/rotate-key';
+import { registerShare } from './commands/share';
+import { registerWhoami } from './commands/whoami';
+import { processIo, type CliIo } from './commands/io';
 import { InterruptedError, OperationError, UsageError } from './errors';
 
 const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
@@ -34,15 +36,17 @@ const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
   registerCreate,
   registerRotateKey,
   registerDeleteUser,
-  registerListBucket,
-  registerGetObject,
-  registerGetObjects,
-  registerDeleteObjects,
-  registerShare,
   registerGrantAccount,
   registerRevokeAccount,
   registerGetBucketPolicy,
   registerAssumeAndSync,
+  registerListBucket,
+  registerGetObject,
+  registerGetObjects,
+  registerPutObject,
+  registerPutObjects,
+  registerDeleteObjects,
+  registerShare,
 ];
 
 export function buildProgram(io: CliIo): Command {
