@@ -3,7 +3,10 @@
 // that persists makes create roll back completely and delete-user report what is left, and a
 // re-run finishes the job.
 import { GetUserCommand, ListAccessKeysCommand, ListUserPoliciesCommand, PutUserPolicyCommand, CreateUserCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../support/fault-proxy';
 import { adminClients, describeE2E, motoState, runCli, uniqueName } from '../support/e2e';
 
@@ -39,6 +42,23 @@ describeE2E('faults between the CLI and AWS', () => {
       expect(r.injected).toBeGreaterThan(0);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
+    });
+
+    it('delete-user succeeds through throttling and a reset on its removals', async () => {
+      const { iam } = adminClients();
+      const UserName = uniqueName('faultdelok');
+      await iam.send(new CreateUserCommand({ UserName }));
+      await iam.send(new CreateAccessKeyCommand({ UserName }));
+      const r = await withFaults(
+        [
+          { match: /^DeleteAccessKey$/, fault: 'throttle', times: 1 },
+          { match: /^DeleteUser$/, fault: 'reset', times: 1 },
+        ],
+        ['delete-user', UserName, '--silent'],
+      );
+      expect(r.injected).toBe(2);
+      expect(r.code).toBe(0);
+      expect(await userExists(UserName)).toBe(false);
     });
 
     it('create succeeds through throttling and 500s on its writes', async () => {
@@ -98,6 +118,40 @@ describeE2E('faults between the CLI and AWS', () => {
       const rerun = await viaProxy(['delete-user', UserName]);
       expect(rerun.code).toBe(0);
       expect(await userExists(UserName)).toBe(false);
+    });
+
+    it('assume-and-sync reports the files that kept failing, and a re-run converges to identical content', async () => {
+      const { s3 } = adminClients();
+      const bucket = uniqueName('faultsync');
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      const root = mkdtempSync(join(tmpdir(), 's3share-faultsync-'));
+      const files: Record<string, string> = { 'a.txt': 'alpha', 'b.txt': 'bravo', 'sub/c.txt': 'charlie', 'sub/d e.txt': 'delta' };
+      for (const [name, body] of Object.entries(files)) {
+        mkdirSync(dirname(join(root, name)), { recursive: true });
+        writeFileSync(join(root, name), body);
+      }
+      const failed = await withFaults(
+        [
+          { match: new RegExp(`^PUT /${bucket}/dest/b\\.txt$`), fault: '500' },
+          { match: new RegExp(`^PUT /${bucket}/dest/sub/c\\.txt$`), fault: 'reset' },
+          { match: /^PUT /, fault: 'slowdown', times: 2 },
+        ],
+        ['assume-and-sync', root, `s3://${bucket}/dest`],
+      );
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/failed: dest\/b\.txt/);
+      expect(failed.stderr).toMatch(/failed: dest\/sub\/c\.txt/);
+      expect(failed.stderr.trim().split('\n').pop()).toMatch(/^error: /);
+      proxy.setRules([]);
+      const rerun = await viaProxy(['assume-and-sync', root, `s3://${bucket}/dest`, '--nl']);
+      expect(rerun.code).toBe(0);
+      const events = rerun.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      // Only what failed goes up again.
+      expect(events.filter((e) => e.event === 'uploaded').map((e) => e.key).sort()).toEqual(['dest/b.txt', 'dest/sub/c.txt']);
+      for (const [name, body] of Object.entries(files)) {
+        const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `dest/${name}` }));
+        expect(await got.Body!.transformToString()).toBe(body);
+      }
     });
 
     it('list-users fails with one line naming the throttling after the retries', async () => {
