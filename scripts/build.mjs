@@ -4,6 +4,21 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
+// commander loads node:child_process (and with it net, stream, ...) at start-up only to run
+// executable subcommands, which s3-share has none of: give commander an empty module instead.
+const commanderWithoutChildProcess = {
+  name: 'commander-without-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'commander-stub' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'commander-stub' }, () => ({
+      contents: "module.exports = new Proxy({}, { get() { throw new Error('s3-share has no executable subcommands'); } });",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.ts' },

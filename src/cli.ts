@@ -5,51 +5,43 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json';
 import { describeAwsError, isAwsError } from './aws/errors';
-import { registerAssumeAndSync } from './commands/assume-and-sync';
-import { registerCreate } from './commands/create';
-import { registerDeleteObjects } from './commands/delete-objects';
-import { registerDeleteUser } from './commands/delete-user';
-import { registerGetBucketPolicy } from './commands/get-bucket-policy';
-import { registerGetObject } from './commands/get-object';
-import { registerGetObjects } from './commands/get-objects';
-import { registerGrantAccount } from './commands/grant-account';
-import { registerListBucket } from './commands/list-bucket';
-import { registerListBuckets } from './commands/list-buckets';
-import { registerListUserPolicies } from './commands/list-user-policies';
-import { registerListUsers } from './commands/list-users';
-import { registerPolicy } from './commands/policy';
-import { registerPutObject } from './commands/put-object';
-import { registerPutObjects } from './commands/put-objects';
-import { registerRevokeAccount } from './commands/revoke-account';
-import { registerRotateKey } from './commands/rotate-key';
-import { registerShare } from './commands/share';
-import { registerWhoami } from './commands/whoami';
 import { processIo, type CliIo } from './commands/io';
 import { InterruptedError, OperationError, UsageError } from './errors';
 
-const COMMANDS: Array<(program: Command, io: CliIo) => void> = [
-  registerWhoami,
-  registerListUsers,
-  registerListBuckets,
-  registerListUserPolicies,
-  registerPolicy,
-  registerCreate,
-  registerRotateKey,
-  registerDeleteUser,
-  registerGrantAccount,
-  registerRevokeAccount,
-  registerGetBucketPolicy,
-  registerAssumeAndSync,
-  registerListBucket,
-  registerGetObject,
-  registerGetObjects,
-  registerPutObject,
-  registerPutObjects,
-  registerDeleteObjects,
-  registerShare,
+type Register = (program: Command, io: CliIo) => void;
+
+/**
+ * Every command, in the order --help lists them. Each is loaded only when it runs (or for --help
+ * and unknown commands, all of them): declaring 19 commands' options costs more start-up than
+ * running one.
+ */
+const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
+  ['whoami', async () => (await import('./commands/whoami')).registerWhoami],
+  ['list-users', async () => (await import('./commands/list-users')).registerListUsers],
+  ['list-buckets', async () => (await import('./commands/list-buckets')).registerListBuckets],
+  ['list-user-policies', async () => (await import('./commands/list-user-policies')).registerListUserPolicies],
+  ['policy', async () => (await import('./commands/policy')).registerPolicy],
+  ['create', async () => (await import('./commands/create')).registerCreate],
+  ['rotate-key', async () => (await import('./commands/rotate-key')).registerRotateKey],
+  ['delete-user', async () => (await import('./commands/delete-user')).registerDeleteUser],
+  ['grant-account', async () => (await import('./commands/grant-account')).registerGrantAccount],
+  ['revoke-account', async () => (await import('./commands/revoke-account')).registerRevokeAccount],
+  ['get-bucket-policy', async () => (await import('./commands/get-bucket-policy')).registerGetBucketPolicy],
+  ['assume-and-sync', async () => (await import('./commands/assume-and-sync')).registerAssumeAndSync],
+  ['list-bucket', async () => (await import('./commands/list-bucket')).registerListBucket],
+  ['get-object', async () => (await import('./commands/get-object')).registerGetObject],
+  ['get-objects', async () => (await import('./commands/get-objects')).registerGetObjects],
+  ['put-object', async () => (await import('./commands/put-object')).registerPutObject],
+  ['put-objects', async () => (await import('./commands/put-objects')).registerPutObjects],
+  ['delete-objects', async () => (await import('./commands/delete-objects')).registerDeleteObjects],
+  ['share', async () => (await import('./commands/share')).registerShare],
 ];
 
-export function buildProgram(io: CliIo): Command {
+/**
+ * The program with the commands `argv` needs: the one it names, none for --version, or all of
+ * them (help, no command, an unknown one). Without argv, all of them.
+ */
+export async function buildProgram(io: CliIo, argv?: string[]): Promise<Command> {
   const program = new Command('s3-share')
     .description('Hand out least-privilege AWS credentials for sharing S3 buckets, and deliver files with them')
     .version(pkg.version, '-V, --version', 'print the version')
@@ -61,7 +53,10 @@ export function buildProgram(io: CliIo): Command {
       'after',
       "\nExamples:\n  $ s3-share whoami\n  $ s3-share list-users --nl | jq -r .UserName\n\nRun 's3-share COMMAND --help' for a command's options.",
     );
-  for (const register of COMMANDS) register(program, io);
+  const first = argv?.[0];
+  const named = COMMANDS.filter(([name]) => name === first);
+  const needed = first === '-V' || first === '--version' ? [] : named.length ? named : COMMANDS;
+  for (const register of await Promise.all(needed.map(([, load]) => load()))) register(program, io);
   for (const cmd of [program, ...program.commands]) {
     const name = cmd === program ? 's3-share' : `s3-share ${cmd.name()}`;
     cmd.exitOverride().configureOutput({
@@ -76,8 +71,8 @@ export function buildProgram(io: CliIo): Command {
 
 /** Runs the CLI and returns its exit code. Never throws. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {

@@ -1,5 +1,6 @@
 /** What a command may touch outside itself: streams and environment, injected so tests can run main() in-process. */
 import type { Readable, Writable } from 'node:stream';
+import { isatty } from 'node:tty';
 
 /**
  * SIGINT/SIGTERM. By default a signal ends the process at once (as usual for a CLI). A command
@@ -39,10 +40,13 @@ export function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // process.stdin builds a stream when first touched: only commands that read it pay for that.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     stderrIsTTY: Boolean(process.stderr.isTTY),
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stdinIsTTY: isatty(0),
     interrupts: {
       signal: controller.signal,
       handle: () => {

@@ -26,8 +26,19 @@ describe('command line', () => {
     expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
+  it('lists every command in --help, and loads each by its own name', async () => {
+    const help = await cli(['--help']);
+    const listed = [...help.stdout.matchAll(/^  ([a-z-]+) /gm)].map((m) => m[1]).filter((n) => n !== 'help');
+    expect(listed).toHaveLength(19);
+    for (const command of listed) {
+      const r = await cli([command!, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: s3-share ${command}`);
+    }
+  });
+
   it('has help with examples for every command', async () => {
-    for (const command of ['whoami', 'list-users', 'list-buckets', 'list-user-policies']) {
+    for (const command of ['whoami', 'list-users', 'list-buckets', 'list-user-policies', 'create', 'assume-and-sync', 'share']) {
       const r = await cli([command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: s3-share ${command}`);

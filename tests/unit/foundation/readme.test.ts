@@ -6,13 +6,18 @@ import { buildProgram } from '../../../src/cli';
 import { fakeIo } from './fake-io';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-const program = buildProgram(fakeIo().io);
+
 
 describe('README', () => {
-  it.each(program.commands.map((c) => [c.name(), c] as const))('documents s3-share %s and each of its options', (name, cmd) => {
-    expect(readme).toContain(`s3-share ${name}`);
-    const missing = cmd.options.map((o) => o.long).filter((flag): flag is string => !!flag && flag !== '--help' && !readme.includes(flag));
-    expect(missing).toEqual([]);
+  it('documents every command and each of its options', async () => {
+    const program = await buildProgram(fakeIo().io);
+    expect(program.commands.length).toBeGreaterThanOrEqual(19);
+    for (const cmd of program.commands) {
+      const name = cmd.name();
+      expect({ name, documented: readme.includes(`s3-share ${name}`) }).toEqual({ name, documented: true });
+      const missing = cmd.options.map((o) => o.long).filter((flag): flag is string => !!flag && flag !== '--help' && !readme.includes(flag));
+      expect({ name, missing }).toEqual({ name, missing: [] });
+    }
   });
 
   it('opens with exactly two commands: the demo and the tests', () => {
