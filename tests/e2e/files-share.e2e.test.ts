@@ -56,7 +56,7 @@ describeE2E('share on moto (no IAM enforcement)', () => {
     expect(r.stderr).not.toMatch(/temporary/);
   });
 
-  test('--expires 1s: the URL carries X-Amz-Expires=1 (moto does not enforce expiry, AWS does)', async () => {
+  test('--expires 1s: the link works at once and is refused once it has expired', async () => {
     const r = await share([bucket, 'docs/report.pdf', '--expires', '1s', '--nl']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
@@ -68,6 +68,17 @@ describeE2E('share on moto (no IAM enforcement)', () => {
     const signed = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(url.searchParams.get('X-Amz-Date')!)!;
     const signedAt = Date.UTC(+signed[1]!, +signed[2]! - 1, +signed[3]!, +signed[4]!, +signed[5]!, +signed[6]!);
     expect(Math.abs(Date.parse(link.Expires) - 1000 - signedAt)).toBeLessThan(1500);
+    // The launcher refuses expired presigned requests as S3 does (moto alone would not).
+    await new Promise((r) => setTimeout(r, Math.max(0, signedAt + 2100 - Date.now())));
+    const late = await fetch(link.URL);
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain('Request has expired');
+  });
+
+  test('a link is fetched with a plain HTTP client before it expires', async () => {
+    const r = await share([bucket, 'docs/report.pdf', '--expires', '30s', '--nl']);
+    const res = await fetch((JSON.parse(r.stdout) as Link).URL);
+    expect(res.status).toBe(200);
   });
 
   test('durations over 7 days or not positive: exit 2 before any AWS call', async () => {

@@ -18,6 +18,8 @@ Patches, all confined to this test process (see /work/shared/moto-notes.md for w
   d. AssumeRole session policies limit the temporary credentials.
   e. Trust policies naming an account (root ARN or bare id) trust its principals.
   f. s3:prefix conditions (StringLike / StringEquals) evaluated for ListBucket.
+  g. Presigned (query-string SigV4) requests past X-Amz-Date + X-Amz-Expires are refused with
+     403 AccessDenied "Request has expired", as S3 does (moto serves them forever).
 The CLI under test must never depend on any of this.
 """
 
@@ -243,9 +245,36 @@ ac.IAMRequestBase._check_role_trust_relationship = _check_role_trust_relationshi
 
 
 # --- server ------------------------------------------------------------------------------------
+def _refuse_expired_presigned(app):
+    """g. A WSGI wrapper: an expired presigned URL gets S3's answer instead of moto's."""
+    import datetime
+
+    def wrapped(environ, start_response):
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        signed_at = query.get("X-Amz-Date", [None])[0]
+        expires = query.get("X-Amz-Expires", [None])[0]
+        if query.get("X-Amz-Algorithm") and signed_at and expires and expires.isdigit():
+            try:
+                start = datetime.datetime.strptime(signed_at, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
+            except ValueError:
+                start = None
+            now = datetime.datetime.now(datetime.timezone.utc)
+            if start and now > start + datetime.timedelta(seconds=int(expires)):
+                body = (
+                    '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
+                    "<Message>Request has expired</Message>"
+                    f"<X-Amz-Expires>{expires}</X-Amz-Expires></Error>"
+                ).encode()
+                start_response("403 Forbidden", [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))])
+                return [body]
+        return app(environ, start_response)
+
+    return wrapped
+
+
 def main():
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log (URLs may hold signatures)
-    app = DomainDispatcherApplication(create_backend_app)
+    app = _refuse_expired_presigned(DomainDispatcherApplication(create_backend_app))
     server = make_server("127.0.0.1", PORT, app, threaded=True)
     os.environ.setdefault("MOTO_PORT", str(server.server_port))
 
