@@ -46,6 +46,7 @@ import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
 import { publicBucketSteps } from './create-public';
 import { checkUserInlineTotal } from './create-inline-size';
 import { withChangeOwnPassword } from './console-login';
+import { ROLE_OWNER_TAG } from './ownership';
 
 export interface CreateClients {
   iam: IAMClient;
@@ -234,7 +235,7 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   let roleArn: string | undefined;
   if (input.role) {
     roleArn = `arn:${me.partition}:iam::${me.account}:role/${input.role}`;
-    steps.push(...(await barrenRoleSteps(iam, input, input.role, roleArn, userArn, me, boundary)));
+    steps.push(...(await barrenRoleSteps(iam, input, input.role, userArn, me, boundary)));
     const assumeOnly: PolicyDocument = {
       Version: '2012-10-17',
       Statement: [{ Sid: 'AssumeTheShareRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }],
@@ -377,7 +378,7 @@ async function getRole(iam: IAMClient, roleName: string): Promise<Role | undefin
   }
 }
 
-function roleSteps(iam: IAMClient, roleName: string, trust: object, policyName: string, policy: object, extra: { MaxSessionDuration?: number; PermissionsBoundary?: string; Description: string }): PlanStep[] {
+function roleSteps(iam: IAMClient, roleName: string, trust: object, policyName: string, policy: object, extra: { MaxSessionDuration?: number; PermissionsBoundary?: string; Description: string; Tags?: Array<{ Key: string; Value: string }> }): PlanStep[] {
   const createInput = { RoleName: roleName, AssumeRolePolicyDocument: trust, ...extra };
   return [
     step<unknown>({
@@ -413,7 +414,6 @@ async function barrenRoleSteps(
   iam: IAMClient,
   input: CreateInput,
   roleName: string,
-  roleArn: string,
   userArn: string,
   me: Identity,
   boundary: string | undefined,
@@ -422,9 +422,11 @@ async function barrenRoleSteps(
     throw new OperationError(`role ${roleName} already exists: choose another --role name, or delete that role first`, 'EntityAlreadyExists');
   }
   const trust = trustAccount(me.partition, me.account, { ArnEquals: { 'aws:PrincipalArn': userArn } });
-  void roleArn;
+  const userName = userArn.slice(userArn.lastIndexOf('/') + 1);
   return roleSteps(iam, roleName, trust, inlinePolicyName(input.mode, minifyPolicy(input.policy)), input.policy, {
     Description: `s3-share: access to ${input.buckets.join(', ')}`.slice(0, 1000),
+    // delete-user removes the role with its user only when it can tell whose it is.
+    Tags: [{ Key: ROLE_OWNER_TAG, Value: userName }],
     ...(boundary ? { PermissionsBoundary: boundary } : {}),
   });
 }

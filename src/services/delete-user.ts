@@ -64,9 +64,9 @@ import type { Reporter } from '../output/reporter';
 import { createLimiter } from './concurrency';
 import { deletePrefixObjects, grantedPrefixes, ObjectDeletionError, type PrefixTarget } from './prefix-objects';
 import { decodePolicyDocument } from './user-policies';
+import { ROLE_OWNER_TAG } from './ownership';
 
 /** The tag s3-share puts on a role it creates for a user (`create --role`). */
-export const ROLE_OWNER_TAG = 's3-share:user';
 /** The path of managed policies s3-share creates. */
 export const MANAGED_POLICY_PATH = '/s3-share/';
 /** The name prefix of managed policies s3-share creates. */

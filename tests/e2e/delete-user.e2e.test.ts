@@ -9,6 +9,7 @@ import {
   CreateLoginProfileCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
+  ListRoleTagsCommand,
   CreateVirtualMFADeviceCommand,
   DeleteAccessKeyCommand,
   EnableMFADeviceCommand,
@@ -146,6 +147,25 @@ describeE2E('delete-user on moto', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`{"UserName":"${name}","Type":"role","Id":"${role}"}`);
     expect(await gone(admin.iam.send(new GetRoleCommand({ RoleName: role })))).toBe('NoSuchEntityException');
+  });
+
+  test('removes the role that a real `create --role` made, and keeps an unrelated role', async () => {
+    const bucket = uniqueName('rolebkt');
+    await admin.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const name = uniqueName('roleuser');
+    const role = uniqueName('made-role');
+    const made = await runCli(['create', bucket, '--role', role, '--username', name, '--read-only', '--no-wait']);
+    expect(made.code).toBe(0);
+    const tags = (await admin.iam.send(new ListRoleTagsCommand({ RoleName: role }))).Tags;
+    expect(tags).toEqual([{ Key: 's3-share:user', Value: name }]);
+    const other = uniqueName('other-role');
+    await admin.iam.send(new CreateRoleCommand({ RoleName: other, AssumeRolePolicyDocument: policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${motoState().accountId}:root` }, Action: 'sts:AssumeRole' }) }));
+    const r = await runCli(['delete-user', name, '--nl']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`{"UserName":"${name}","Type":"role","Id":"${role}"}`);
+    expect(await gone(admin.iam.send(new GetRoleCommand({ RoleName: role })))).toBe('NoSuchEntityException');
+    expect(await gone(admin.iam.send(new GetUserCommand({ UserName: name })))).toBe('NoSuchEntityException');
+    await expect(admin.iam.send(new GetRoleCommand({ RoleName: other }))).resolves.toBeDefined();
   });
 
   describe('--delete-objects', () => {

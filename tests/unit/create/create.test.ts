@@ -212,6 +212,8 @@ describe('create', () => {
     expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input).toEqual({ UserName: 'pat' });
     const role = iam.commandCalls(CreateRoleCommand)[0]!.args[0].input;
     expect(role.PermissionsBoundary).toBe('arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess');
+    // delete-user recognises the role as pat's by this tag.
+    expect(role.Tags).toEqual([{ Key: 's3-share:user', Value: 'pat' }]);
     expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:user/pat' } });
     expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(1);
     expect(JSON.parse(iam.commandCalls(PutUserPolicyCommand)[0]!.args[0].input.PolicyDocument!).Statement).toEqual([
