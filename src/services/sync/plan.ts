@@ -78,9 +78,13 @@ export async function planSync(input: PlanInput, remote: ReadonlyMap<string, Rem
     } else plan.skips.push({ file, key });
   }
   if (input.delete) {
+    // What the walk could not read (a folder without permission, a broken link, a loop) may well
+    // exist locally: its remote copies are kept, never deleted for looking absent.
+    const unknown = issues.map((i) => (i.relativePath === '.' ? '' : i.relativePath));
+    const unseen = (key: string) => unknown.some((p) => p === '' || key === p || key.startsWith(`${p}/`));
     for (const object of listing.values()) {
       // The prefix's own folder marker is not a file of the folder.
-      if (object.relativeKey === '' || seen.has(object.relativeKey)) continue;
+      if (object.relativeKey === '' || seen.has(object.relativeKey) || unseen(object.relativeKey)) continue;
       if (isIncluded(object.relativeKey, input.filters)) plan.deletes.push(object);
     }
   }
