@@ -12,6 +12,8 @@ import type { AwsContext } from './config';
 export interface OperationContext {
   service: string;
   operation: string;
+  /** What the call was about, when the request names it: s3://bucket or s3://bucket/key. */
+  resource?: string;
 }
 
 export const OPERATION_CONTEXT = Symbol.for('s3-share.operation');
@@ -49,13 +51,19 @@ async function baseConfig(ctx: AwsContext) {
 interface MiddlewareClient {
   middlewareStack: {
     add(
-      mw: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      mw: (next: (args: { input?: unknown }) => Promise<unknown>, context: { commandName?: string }) => (args: { input?: unknown }) => Promise<unknown>,
       opts: { step: 'initialize'; name: string },
     ): void;
   };
 }
 
-/** Tags every error with the service and operation that failed, so messages can name the action. */
+function resourceOf(input: unknown): string | undefined {
+  const { Bucket, Key } = (input ?? {}) as { Bucket?: unknown; Key?: unknown };
+  if (typeof Bucket !== 'string') return undefined;
+  return typeof Key === 'string' ? `s3://${Bucket}/${Key}` : `s3://${Bucket}`;
+}
+
+/** Tags every error with the service, operation and resource that failed, so messages can name them. */
 function tagErrors<C>(client: C, service: string): C {
   (client as unknown as MiddlewareClient).middlewareStack.add(
     (next, context) => async (args) => {
@@ -64,7 +72,8 @@ function tagErrors<C>(client: C, service: string): C {
       } catch (err) {
         if (err && typeof err === 'object') {
           const operation = (context.commandName ?? '').replace(/Command$/, '');
-          Object.defineProperty(err, OPERATION_CONTEXT, { value: { service, operation }, enumerable: false, configurable: true });
+          const value: OperationContext = { service, operation, resource: resourceOf(args.input) };
+          Object.defineProperty(err, OPERATION_CONTEXT, { value, enumerable: false, configurable: true });
         }
         throw err;
       }

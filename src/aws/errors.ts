@@ -81,7 +81,10 @@ export function describeAwsError(err: unknown): string {
     case 'AccessDeniedException':
     case 'UnauthorizedOperation': {
       const refused = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1] ?? action;
-      const detail = refused ? `these credentials may not call ${refused}` : 'these credentials are not allowed to do that';
+      // IAM says which resource; S3 says only "Access Denied", so name what the request was about.
+      const resource = /on resource:?\s*(\S+?)[.,;]?(?:\s|$)/.exec(message)?.[1] ?? e[OPERATION_CONTEXT]?.resource;
+      const on = refused && resource ? ` on ${resource}` : '';
+      const detail = refused ? `these credentials may not call ${refused}${on}` : 'these credentials are not allowed to do that';
       return `access denied: ${detail} (${code}): use credentials whose policy allows ${refused ?? 'it'}`;
     }
     case 'NoSuchBucket':

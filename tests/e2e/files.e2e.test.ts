@@ -171,7 +171,7 @@ describeE2E('list-bucket / get-object(s) / delete-objects on moto', () => {
       for (const prefix of ['alice-evil/', 'bob/']) {
         const r = await runCli(['list-bucket', bucket, '--auth', auth, '--prefix', prefix]);
         expect(r.code).toBe(1);
-        expect(r.stderr).toMatch(/s3:ListBucket \(AccessDenied\)/);
+        expect(r.stderr).toMatch(/s3:ListBucket on s3:\/\/\S+ \(AccessDenied\)/);
       }
       for (const key of ['alice-evil/x', 'bob/x', 'top.txt']) {
         const r = await runCli(['get-object', bucket, key, '--auth', auth]);

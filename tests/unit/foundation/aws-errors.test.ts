@@ -1,7 +1,7 @@
-import { OPERATION_CONTEXT } from '../../../src/aws/clients';
+import { OPERATION_CONTEXT, type OperationContext } from '../../../src/aws/clients';
 import { actionFor, describeAwsError } from '../../../src/aws/errors';
 
-function awsError(name: string, message: string, op?: { service: string; operation: string }, extra: Record<string, unknown> = {}) {
+function awsError(name: string, message: string, op?: OperationContext, extra: Record<string, unknown> = {}) {
   const e = Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 403, attempts: 5 }, ...extra });
   if (op) Object.defineProperty(e, OPERATION_CONTEXT, { value: op });
   return e;
@@ -12,7 +12,18 @@ describe('describeAwsError', () => {
     const msg = describeAwsError(
       awsError('AccessDenied', 'User: arn:aws:iam::123:user/x is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::123:user/'),
     );
-    expect(msg).toBe('access denied: these credentials may not call iam:ListUsers (AccessDenied): use credentials whose policy allows iam:ListUsers');
+    expect(msg).toBe(
+      'access denied: these credentials may not call iam:ListUsers on arn:aws:iam::123:user/ (AccessDenied): use credentials whose policy allows iam:ListUsers',
+    );
+  });
+
+  it('names the object or bucket of a refused S3 call, which S3 does not say', () => {
+    const put = awsError('AccessDenied', 'Access Denied', { service: 's3', operation: 'PutObject', resource: 's3://photos/bob/x.txt' });
+    expect(describeAwsError(put)).toBe(
+      'access denied: these credentials may not call s3:PutObject on s3://photos/bob/x.txt (AccessDenied): use credentials whose policy allows s3:PutObject',
+    );
+    const list = awsError('AccessDenied', 'Access Denied', { service: 's3', operation: 'ListObjectsV2', resource: 's3://photos' });
+    expect(describeAwsError(list)).toContain('may not call s3:ListBucket on s3://photos (AccessDenied)');
   });
 
   it('names the refused action from the operation when S3 says only "Access Denied"', () => {
