@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import { OperationError, UsageError } from '../errors';
-import { emitRecords, type OutputRecord } from '../output/records';
+import { canAsk, confirm } from '../output/confirm';
+import { createRecordEmitter, type OutputRecord } from '../output/records';
 import type { PrefixTarget } from '../services/prefix-objects';
 import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './common-options';
 import type { CliIo } from './io';
@@ -44,8 +45,7 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
       ].join('\n'),
     );
   addSilentOption(addAwsOptions(cmd)).action(async (users: string[], opts: DeleteUserOptions) => {
-    const interactive = io.stdinIsTTY && io.stderrIsTTY;
-    if (opts.deleteObjects && !opts.yes && !opts.dryRun && !interactive) {
+    if (opts.deleteObjects && !opts.yes && !opts.dryRun && !canAsk(io)) {
       throw new UsageError('--delete-objects needs confirmation and this is not a terminal: add --yes');
     }
     const reporter = reporterFor(opts, io);
@@ -53,21 +53,31 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
     const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([import('../aws/clients'), import('../services/delete-user')]);
     if (opts.dryRun) reporter.info('dry run: nothing will be removed');
 
-    const records = recordChannel();
-    const emitting = emitRecords(records.iterable, opts.nl ? 'nl' : 'json', io.stdout);
-    const outcomes = await deleteUsers(
-      { iam: await createIamClient(ctx), s3: () => createS3Client(ctx) },
-      {
-        users,
-        concurrency: opts.concurrency,
-        dryRun: !!opts.dryRun,
-        deleteObjects: !!opts.deleteObjects,
-        confirm: opts.yes ? undefined : (targets) => confirmObjects(io, targets),
-        onRecord: records.push,
-      },
-      reporter,
-    ).finally(records.close);
-    await emitting;
+    const emitter = createRecordEmitter(opts.nl ? 'nl' : 'json', io.stdout);
+    // Each removal is printed as the service reports it, one write at a time (stdout back-pressure).
+    let writing: Promise<void> = Promise.resolve();
+    let outcomes: Awaited<ReturnType<typeof deleteUsers>>;
+    try {
+      outcomes = await deleteUsers(
+        { iam: await createIamClient(ctx), s3: () => createS3Client(ctx) },
+        {
+          users,
+          concurrency: opts.concurrency,
+          dryRun: !!opts.dryRun,
+          deleteObjects: !!opts.deleteObjects,
+          confirm: opts.yes ? undefined : (targets) => confirmObjects(io, targets),
+          onRecord: (r) => {
+            const record = { ...r } as OutputRecord;
+            writing = writing.then(() => emitter.write(record));
+          },
+        },
+        reporter,
+      );
+    } finally {
+      // The list of what was removed is complete even when some users failed: close it.
+      await writing;
+      await emitter.end();
+    }
 
     const failed = outcomes.filter((o) => o.error);
     // One user named: its error is the whole story, in one line. Several: one line per failed
@@ -96,54 +106,6 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
 async function confirmObjects(io: CliIo, targets: Array<PrefixTarget & { UserName: string }>): Promise<boolean> {
   io.stderr.write(`--delete-objects will delete every object under:\n`);
   for (const t of targets) io.stderr.write(`  s3://${t.Bucket}/${t.Prefix} (${t.UserName})\n`);
-  io.stderr.write('Delete them? [y/N] ');
-  const answer = await readLine(io);
-  return /^y(es)?$/i.test(answer.trim());
+  return confirm(io, 'Delete them?');
 }
 
-function readLine(io: CliIo): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const finish = () => {
-      io.stdin.off('data', onData);
-      io.stdin.off('end', finish);
-      io.stdin.pause();
-      resolve(text.split('\n')[0] ?? '');
-    };
-    const onData = (chunk: Buffer | string) => {
-      text += chunk.toString();
-      if (text.includes('\n')) finish();
-    };
-    io.stdin.on('data', onData);
-    io.stdin.once('end', finish);
-  });
-}
-
-/** A push-fed async iterable, so records are printed as the service produces them. */
-function recordChannel(): { iterable: AsyncIterable<OutputRecord>; push: (r: object) => void; close: () => void } {
-  const queue: OutputRecord[] = [];
-  let closed = false;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  return {
-    push: (r) => {
-      queue.push({ ...r } as OutputRecord);
-      notify();
-    },
-    close: () => {
-      closed = true;
-      notify();
-    },
-    iterable: (async function* () {
-      while (true) {
-        const next = queue.shift();
-        if (next) yield next;
-        else if (closed) return;
-        else await new Promise<void>((resolve) => (wake = resolve));
-      }
-    })(),
-  };
-}
