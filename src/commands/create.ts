@@ -10,7 +10,7 @@ import type { IssuedCredentials } from '../output/credentials';
 import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
 import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './credential-options';
-import type { CliIo } from './io';
+import { readStdinText, type CliIo } from './io';
 import { runPlan } from './run-plan';
 import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './policy';
 
@@ -99,9 +99,7 @@ function checkConflicts(buckets: string[], opts: CreateCommandOptions): void {
 }
 
 async function readStdinLine(io: CliIo): Promise<string> {
-  let text = '';
-  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-  const line = text.replace(/\r?\n$/, '');
+  const line = (await readStdinText(io)).replace(/\r?\n$/, '');
   if (line === '' || line.includes('\n')) throw new UsageError('--password - reads one line from stdin, and it was empty or several lines: pipe exactly the password');
   return line;
 }

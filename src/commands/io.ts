@@ -24,6 +24,13 @@ export interface CliIo {
   interrupts: Interrupts;
 }
 
+/** All of stdin as text (for `--policy -`, `--password -`). */
+export async function readStdinText(io: Pick<CliIo, 'stdin'>): Promise<string> {
+  let text = '';
+  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  return text;
+}
+
 /** Exit codes for a run ended by a signal, as shells report them (128 + signal number). */
 export const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 

@@ -9,7 +9,7 @@ import { UsageError } from '../errors';
 import { formatObject } from '../output/records';
 import type { PolicySpec } from '../policies/templates';
 import { addSilentOption, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { readStdinText, type CliIo } from './io';
 
 export interface PolicyOptions {
   readOnly?: boolean;
@@ -30,11 +30,7 @@ export function addPolicyOptions(cmd: Command): Command {
 
 /** The text of --policy: `-` is stdin, text starting with `{` is the JSON itself, anything else a file path. */
 export async function readPolicyTemplate(value: string, io: CliIo): Promise<{ text: string; source: string }> {
-  if (value === '-') {
-    let text = '';
-    for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-    return { text, source: '--policy from stdin' };
-  }
+  if (value === '-') return { text: await readStdinText(io), source: '--policy from stdin' };
   if (value.trim().startsWith('{')) return { text: value, source: '--policy' };
   try {
     return { text: await readFile(value, 'utf8'), source: `--policy file ${value}` };

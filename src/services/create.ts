@@ -47,6 +47,8 @@ import { publicBucketSteps } from './create-public';
 import { checkUserInlineTotal } from './create-inline-size';
 import { withChangeOwnPassword } from './console-login';
 import { ROLE_OWNER_TAG } from './ownership';
+import { setTimeout as sleepMs } from 'node:timers/promises';
+import type { Sleep } from './key-readiness';
 
 export interface CreateClients {
   iam: IAMClient;
@@ -431,15 +433,11 @@ async function barrenRoleSteps(
   });
 }
 
-/** Default wait between AssumeRole attempts while a new role propagates (real IAM takes seconds). */
-export type Sleep = (ms: number) => Promise<void>;
-const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * --duration: ensure the shared role (trusting this account, allowed s3:* — the session policy
  * narrows it to the grant), then AssumeRole with the policy as the session policy.
  */
-async function temporaryPlan(clients: CreateClients, input: CreateInput, me: Identity, steps: PlanStep[], reporter: Reporter, sleep: Sleep = realSleep): Promise<CreatePlan> {
+async function temporaryPlan(clients: CreateClients, input: CreateInput, me: Identity, steps: PlanStep[], reporter: Reporter, sleep: Sleep = sleepMs): Promise<CreatePlan> {
   const { iam, sts } = clients;
   const roleArn = `arn:${me.partition}:iam::${me.account}:role/${TEMPORARY_ROLE_NAME}`;
   const role = await getRole(iam, TEMPORARY_ROLE_NAME);

@@ -7,6 +7,7 @@ import { HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describeAwsError, isAwsError } from '../aws/errors';
 import type { Reporter } from '../output/reporter';
+import { setTimeout as sleepMs } from 'node:timers/promises';
 
 export interface Probe {
   /** "sts:GetCallerIdentity", for progress lines. */
@@ -37,7 +38,6 @@ export interface WaitResult {
   lastError?: string;
 }
 
-const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A pause that ends early when the signal aborts. */
 function interruptible(sleep: Sleep, signal: AbortSignal | undefined): Sleep {
@@ -69,7 +69,7 @@ export function keyProbes(clients: { sts: STSClient; s3: S3Client }, target?: { 
 }
 
 export async function waitForKey(probes: readonly Probe[], opts: WaitOptions): Promise<WaitResult> {
-  const sleep = interruptible(opts.sleep ?? realSleep, opts.signal);
+  const sleep = interruptible(opts.sleep ?? sleepMs, opts.signal);
   const now = opts.now ?? Date.now;
   const timeout = opts.timeoutMs ?? 60_000;
   const maxDelay = opts.maxDelayMs ?? 8_000;
