@@ -9,7 +9,7 @@ import { createProgress, formatBytes } from '../output/progress';
 import { createRecordEmitter } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
 import type { WalkIssue } from '../services/sync/local-walk';
-import type { UploadOutcome } from '../services/uploads';
+import type { UploadOutcome } from '../services/transfer/upload-many';
 import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, positiveInt, recordFormat, reporterFor } from './common-options';
 import { SIGNAL_EXIT_CODES, type CliIo } from './io';
 import { folderOption } from './list-bucket';
@@ -68,7 +68,7 @@ export function registerPutObjects(program: Command, io: CliIo): void {
     const format = recordFormat(opts);
     const reporter = reporterFor(opts, io);
     const prefix = folderOption(opts.prefix, reporter) ?? '';
-    const { planUploads, uploadMany } = await import('../services/uploads');
+    const [{ planUploads }, { uploadMany }] = await Promise.all([import('../services/uploads'), import('../services/transfer/upload-many')]);
     const plan = await planUploads(paths, prefix);
     // label: what failed (a file and its key, or a path the folder walk could not read).
     const failures: Array<{ label: string; error: string; planned: boolean }> = [];

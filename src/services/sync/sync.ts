@@ -4,13 +4,9 @@
  * A file that fails does not stop the others. Aborting the signal stops new work, cancels what is
  * in flight (multipart uploads are aborted on S3) and resolves with `aborted: true`.
  */
-import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError, isAwsError } from '../../aws/errors';
 import { deleteKeys } from '../batch-delete';
-import { createBufferBudget } from '../transfer/buffer-budget';
-import { contentTypeFor } from '../transfer/content-type';
-import { uploadFile } from '../transfer/upload';
+import { describeFileError, uploadMany } from '../transfer/upload-many';
 import type { Destination } from './destination';
 import type { CompiledFilter } from './filters';
 import type { WalkIssue } from './local-walk';
@@ -62,15 +58,6 @@ export interface SyncInput {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_MEMORY_BYTES = 96 * 1024 * 1024;
-
-function describe(err: unknown): string {
-  if (isAwsError(err)) return describeAwsError(err);
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code && e.syscall) return `cannot read the file (${e.code})`;
-  return (e?.message ?? String(err)).replace(/\s+/g, ' ');
-}
-
 function issueMessage(issue: WalkIssue): string {
   switch (issue.kind) {
     case 'loop':
@@ -84,14 +71,8 @@ function issueMessage(issue: WalkIssue): string {
   }
 }
 
-export async function runSync(s3: S3Client, given: SyncInput, sink: SyncSink): Promise<SyncSummary> {
+export async function runSync(s3: S3Client, input: SyncInput, sink: SyncSink): Promise<SyncSummary> {
   const started = Date.now();
-  // Every request in flight listens to the signal: more than Node's default warning limit of 10.
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal);
-  if (given.signal?.aborted) stop.abort();
-  given.signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  const input: SyncInput = { ...given, signal: stop.signal };
   const summary: SyncSummary = { uploaded: 0, skipped: 0, deleted: 0, failed: 0, bytes: 0, seconds: 0, aborted: false, failures: [] };
   const fail = (key: string, size: number, error: string) => {
     summary.failed++;
@@ -124,36 +105,27 @@ export async function runSync(s3: S3Client, given: SyncInput, sink: SyncSink): P
   }
   sink.planned?.({ files: plan.uploads.length, bytes: plan.uploadBytes });
 
-  const budget = createBufferBudget(input.memoryBytes ?? DEFAULT_MEMORY_BYTES);
-  const inFlight = new Set<Promise<void>>();
-  for (const u of plan.uploads) {
-    if (input.signal?.aborted) break;
-    const task = uploadFile(s3, {
+  await uploadMany(
+    s3,
+    {
       bucket: input.dest.bucket,
-      key: u.key,
-      source: u.file.path,
-      size: u.file.size,
-      contentType: contentTypeFor(u.key),
+      uploads: plan.uploads.map((u) => ({ path: u.file.path, key: u.key, size: u.file.size })),
+      concurrency: input.concurrency,
+      memoryBytes: input.memoryBytes,
       signal: input.signal,
-      budget,
-      onProgress: (bytes) => {
+    },
+    {
+      outcome: (o) => {
+        if (o.status === 'failed') return fail(o.upload.key, o.upload.size, o.error);
+        summary.uploaded++;
+        sink.event({ event: 'uploaded', key: o.upload.key, size: o.upload.size });
+      },
+      progress: (bytes) => {
         summary.bytes += bytes;
         sink.progress?.(bytes);
       },
-    }).then(
-      () => {
-        summary.uploaded++;
-        sink.event({ event: 'uploaded', key: u.key, size: u.file.size });
-      },
-      (err: unknown) => {
-        if (!input.signal?.aborted) fail(u.key, u.file.size, describe(err));
-      },
-    );
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= input.concurrency) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
+    },
+  );
 
   if (plan.deletes.length && !input.signal?.aborted) {
     const sizes = new Map(plan.deletes.map((d) => [d.key, d.size]));
@@ -177,7 +149,7 @@ export async function runSync(s3: S3Client, given: SyncInput, sink: SyncSink): P
       );
     } catch (err) {
       // A whole request was refused: every key not yet settled failed.
-      const message = describe(err);
+      const message = describeFileError(err);
       for (const d of plan.deletes) if (!settled.has(d.key)) fail(d.key, d.size, message);
     }
   }

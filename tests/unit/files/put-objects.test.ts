@@ -15,7 +15,8 @@ import { Command } from 'commander';
 import { PassThrough } from 'node:stream';
 import { InterruptedError, UsageError } from '../../../src/errors';
 import { fakeIo } from '../foundation/fake-io';
-import { folderKeyName, keyFor, planUploads, uploadMany } from '../../../src/services/uploads';
+import { uploadMany } from '../../../src/services/transfer/upload-many';
+import { folderKeyName, keyFor, planUploads } from '../../../src/services/uploads';
 import { awsError, creds, runCommand } from './run-command';
 
 const MiB = 1024 * 1024;
