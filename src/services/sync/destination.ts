@@ -2,8 +2,6 @@
  * Where a sync goes: `s3://BUCKET[/PREFIX]` or `BUCKET[/PREFIX]`. The prefix is a folder: `dest`
  * means `dest/`, so a sync to s3://b/dest never touches s3://b/destination-sibling.txt.
  */
-import { sep } from 'node:path';
-
 export interface Destination {
   bucket: string;
   /** '' (the whole bucket) or ending in '/'. */
@@ -20,11 +18,6 @@ export function parseDestination(text: string): Destination | undefined {
   const raw = slash < 0 ? '' : rest.slice(slash + 1);
   const prefix = raw.replace(/^\/+/, '');
   return { bucket, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
-}
-
-/** A path relative to the synced folder, with '/' separators whatever the platform. */
-export function toRelativeKey(relativePath: string): string {
-  return sep === '/' ? relativePath : relativePath.split(sep).join('/');
 }
 
 export function keyFor(dest: Destination, relativeKey: string): string {
