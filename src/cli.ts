@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import pkg from '../package.json';
 import { describeAwsError, isAwsError } from './aws/errors';
-import { processIo, type CliIo } from './commands/io';
+import { processIo, type CliIo } from './io';
 import { InterruptedError, OperationError, UsageError } from './errors';
 
 type Register = (program: Command, io: CliIo) => void;

@@ -14,11 +14,11 @@ import type { Reporter } from '../output/reporter';
 import { validateBucketName } from '../policies/bucket-names';
 import { describeDestination, parseDestination, type Destination } from '../services/sync/destination';
 import { compileFilters, type Filter } from '../services/sync/filters';
-import type { RoleCredentialsProvider } from '../services/role-session';
+import type { RoleCredentialsProvider } from '../services/credentials/role-session';
 import type { SyncEvent, SyncSink, SyncSummary } from '../services/sync/sync';
-import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './common-options';
+import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './shared/common-options';
 import { parseDuration } from './create';
-import { SIGNAL_EXIT_CODES, type CliIo } from './io';
+import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
 
 export interface AssumeAndSyncOptions extends AwsOptions {
   roleArn?: string;
@@ -115,7 +115,7 @@ async function checkLocalFolder(dir: string): Promise<string> {
 
 export async function runAssumeAndSync(localDir: string, destination: string, opts: AssumeAndSyncOptions, filters: Filter[], io: CliIo): Promise<void> {
   const dest = validate(destination, opts);
-  const { isRoleArn, isSessionName, randomSessionName, roleCredentialsProvider } = await import('../services/role-session');
+  const { isRoleArn, isSessionName, randomSessionName, roleCredentialsProvider } = await import('../services/credentials/role-session');
   if (opts.roleArn !== undefined && !isRoleArn(opts.roleArn)) {
     throw new UsageError(`--role-arn ${opts.roleArn} is not a role ARN: give arn:aws:iam::123456789012:role/NAME`);
   }

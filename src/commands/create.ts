@@ -1,17 +1,17 @@
 /**
  * `s3-share create BUCKET...`: new least-privilege credentials for the buckets, printed (or
  * written with --output) in the chosen format. Parses and checks every option into a CreateInput
- * before any AWS call; the work is in services/create.ts, run through the plan engine.
+ * before any AWS call; the work is in services/credentials/create.ts, run through the plan engine.
  */
 import type { Command } from 'commander';
 import type { AwsContext, AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
 import type { IssuedCredentials } from '../output/credentials';
 import type { Reporter } from '../output/reporter';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
-import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './credential-options';
-import { readStdinText, type CliIo } from './io';
-import { runPlan } from './run-plan';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
+import { readStdinText, type CliIo } from '../io';
+import { runPlan } from './shared/run-plan';
 import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './policy';
 
 export interface CreateCommandOptions extends PolicyOptions, AwsOptions, CredentialOutputOptions {
@@ -120,7 +120,7 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
   const [{ checkPolicySize }, { renderPolicy }, { validateIamName }] = await Promise.all([
     import('../policies/documents'),
     import('../policies/templates'),
-    import('../services/create-names'),
+    import('../policies/names'),
   ]);
   const spec = await policySpecFromOptions(buckets, opts, io);
   const { document, notices } = await renderPolicy(spec);
@@ -142,7 +142,7 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
   try {
     const [{ createIamClient, createStsClient, createS3Client }, { planCreate }] = await Promise.all([
       import('../aws/clients'),
-      import('../services/create'),
+      import('../services/credentials/create'),
     ]);
     const [iam, sts, s3] = await Promise.all([createIamClient(ctx), createStsClient(ctx), createS3Client(ctx)]);
     const plan = await planCreate(
@@ -169,7 +169,7 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
     if (!results) return;
     const credentials = plan.credentials(results);
     if (wait && opts.duration === undefined) {
-      const { keyProbes, waitForKey } = await import('../services/key-readiness');
+      const { keyProbes, waitForKey } = await import('../services/credentials/key-readiness');
       // Another account's bucket admits the key only once its owner's bucket policy does: probe identity only.
       const target = { bucket: buckets[0]!, prefix, canList: !opts.bucketOwner && (mode === 'read-only' || mode === 'read-write') };
       const result = await waitForKey(keyProbes(await clientsForKey(ctx, credentials), opts.role ? undefined : target), {

@@ -4,8 +4,8 @@ import { OperationError, UsageError } from '../errors';
 import { canAsk, confirm } from '../output/confirm';
 import { createRecordEmitter } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 import { explainListingError, folderOption } from './list-bucket';
 
 export interface DeleteObjectsOptions extends AwsOptions {
@@ -63,8 +63,8 @@ export function registerDeleteObjects(program: Command, io: CliIo): void {
     const ctx = await awsContextFor(opts, io, reporter);
     const [{ createS3Client }, { listKeys }, { deleteKeys }] = await Promise.all([
       import('../aws/clients'),
-      import('../services/objects'),
-      import('../services/batch-delete'),
+      import('../services/objects/list'),
+      import('../services/objects/batch-delete'),
     ]);
     const s3 = await createS3Client(ctx);
     const where = `s3://${bucket}/${prefix ?? ''}`;

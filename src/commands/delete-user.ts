@@ -3,9 +3,9 @@ import type { AwsOptions } from '../aws/config';
 import { OperationError, UsageError } from '../errors';
 import { canAsk, confirm } from '../output/confirm';
 import { createRecordEmitter, type OutputRecord } from '../output/records';
-import type { PrefixTarget } from '../services/prefix-objects';
-import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import type { PrefixTarget } from '../services/objects/prefix-delete';
+import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 
 export interface DeleteUserOptions extends AwsOptions {
   concurrency: number;
@@ -50,7 +50,7 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
     }
     const reporter = reporterFor(opts, io);
     const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([import('../aws/clients'), import('../services/delete-user')]);
+    const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([import('../aws/clients'), import('../services/users/delete-user')]);
     if (opts.dryRun) reporter.info('dry run: nothing will be removed');
 
     const emitter = createRecordEmitter(opts.nl ? 'nl' : 'json', io.stdout);

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import { OperationError } from '../errors';
 import { formatObject } from '../output/records';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 
 export interface GetBucketPolicyOptions extends AwsOptions {
   nl?: boolean;
@@ -16,7 +16,7 @@ export async function runGetBucketPolicy(bucket: string, opts: GetBucketPolicyOp
   const { validateBucketName } = await import('../policies/bucket-names');
   validateBucketName(bucket);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createS3Client }, { getBucketPolicyText }] = await Promise.all([import('../aws/clients'), import('../services/bucket-policy')]);
+  const [{ createS3Client }, { getBucketPolicyText }] = await Promise.all([import('../aws/clients'), import('../services/buckets/policy')]);
   const text = await getBucketPolicyText(await createS3Client(ctx), bucket);
   if (text === null) {
     throw new OperationError(`bucket ${bucket} has no bucket policy (NoSuchBucketPolicy): grant-account or aws s3api put-bucket-policy adds one`, 'NoSuchBucketPolicy');

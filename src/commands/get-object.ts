@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { validateBucketName } from '../policies/bucket-names';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 
 export function registerGetObject(program: Command, io: CliIo): void {
   const cmd = program
@@ -32,7 +32,7 @@ export function registerGetObject(program: Command, io: CliIo): void {
     const file = opts.output === undefined || opts.output === '-' ? undefined : path.resolve(opts.output);
     const reporter = reporterFor(opts, io);
     const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, downloads] = await Promise.all([import('../aws/clients'), import('../services/downloads')]);
+    const [{ createS3Client }, downloads] = await Promise.all([import('../aws/clients'), import('../services/objects/download')]);
     const s3 = await createS3Client(ctx);
     if (!file) {
       await downloads.downloadToStream(s3, bucket, key, io.stdout);

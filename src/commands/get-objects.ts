@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { OperationError, UsageError } from '../errors';
 import { validateBucketName } from '../policies/bucket-names';
-import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 import { explainListingError, folderOption } from './list-bucket';
 
 export function registerGetObjects(program: Command, io: CliIo): void {
@@ -40,10 +40,10 @@ export function registerGetObjects(program: Command, io: CliIo): void {
     const reporter = reporterFor(opts, io);
     const prefix = folderOption(opts.prefix, reporter);
     const dir = path.resolve(opts.output ?? '.');
-    const downloads = await import('../services/downloads');
+    const downloads = await import('../services/objects/download');
     const pattern = opts.pattern === undefined ? undefined : downloads.globToRegExp(opts.pattern);
     const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, { listKeys }] = await Promise.all([import('../aws/clients'), import('../services/objects')]);
+    const [{ createS3Client }, { listKeys }] = await Promise.all([import('../aws/clients'), import('../services/objects/list')]);
     const s3 = await createS3Client(ctx);
 
     async function* selected(): AsyncGenerator<string> {

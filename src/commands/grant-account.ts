@@ -1,7 +1,7 @@
 /**
  * `s3-share grant-account BUCKET --account ID|ARN`: let another AWS account (or one of its users
  * or roles) use the bucket, by merging statements into the bucket policy without touching the
- * rest of it. The work is in services/bucket-policy.ts; the statements in policies/bucket-grants.ts.
+ * rest of it. The work is in services/buckets/policy.ts; the statements in policies/bucket-grants.ts.
  */
 import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
@@ -10,9 +10,9 @@ import { formatObject } from '../output/records';
 import type { Reporter } from '../output/reporter';
 import type { AccountPrincipal } from '../policies/bucket-grants';
 import type { AccessMode } from '../policies/templates';
-import type { BucketPolicyPlan } from '../services/bucket-policy';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import type { BucketPolicyPlan } from '../services/buckets/policy';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 
 export interface GrantAccountOptions extends AwsOptions {
   account?: string;
@@ -87,7 +87,7 @@ export async function runGrantAccount(bucket: string, opts: GrantAccountOptions,
   const input = await grantAccountInput(bucket, opts);
   for (const notice of input.notices) reporter.info(notice);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createS3Client }, { planGrantAccount }] = await Promise.all([import('../aws/clients'), import('../services/bucket-policy')]);
+  const [{ createS3Client }, { planGrantAccount }] = await Promise.all([import('../aws/clients'), import('../services/buckets/policy')]);
   const s3 = await createS3Client(ctx);
   const plan = await planGrantAccount(s3, input, reporter);
   const what = `${input.mode} on ${input.prefix ? `${bucket}/${input.prefix}` : bucket} for ${input.principal.arn}`;

@@ -6,8 +6,8 @@ import { emitRecords, type OutputRecord } from '../output/records';
 import type { Reporter } from '../output/reporter';
 import { validateBucketName } from '../policies/bucket-names';
 import { normalizePrefix } from '../policies/prefix';
-import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, recordFormat, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, recordFormat, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 
 export const OBJECT_COLUMNS = ['Key', 'Size', 'LastModified', 'ETag', 'StorageClass'];
 
@@ -37,7 +37,7 @@ export function registerListBucket(program: Command, io: CliIo): void {
     const reporter = reporterFor(opts, io);
     const prefix = folderOption(opts.prefix, reporter);
     const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, objects] = await Promise.all([import('../aws/clients'), import('../services/objects')]);
+    const [{ createS3Client }, objects] = await Promise.all([import('../aws/clients'), import('../services/objects/list')]);
     const s3 = await createS3Client(ctx);
     let urlFor: ((key: string) => string) | undefined;
     if (opts.urls) {
@@ -69,7 +69,7 @@ export function folderOption(raw: string | undefined, reporter: Reporter): strin
  */
 export async function explainListingError(err: unknown, ctx: AwsContext, bucket: string, prefix: string | undefined): Promise<unknown> {
   if (prefix !== undefined || !/^AccessDenied/.test(errorCode(err))) return err;
-  const [{ createIamClient, createStsClient }, { ownListablePrefixes }] = await Promise.all([import('../aws/clients'), import('../services/objects')]);
+  const [{ createIamClient, createStsClient }, { ownListablePrefixes }] = await Promise.all([import('../aws/clients'), import('../services/objects/list')]);
   const folders = await ownListablePrefixes({ sts: await createStsClient(ctx), iam: await createIamClient(ctx) }, bucket).catch(() => []);
   const known = folders.length
     ? `; these credentials may list ${folders.map((f) => `--prefix ${f}`).join(' or ')}`

@@ -8,8 +8,8 @@ import {
   positiveInt,
   recordFormat,
   reporterFor,
-} from './common-options';
-import type { CliIo } from './io';
+} from './shared/common-options';
+import type { CliIo } from '../io';
 
 export function registerListBuckets(program: Command, io: CliIo): void {
   const cmd = program
@@ -26,7 +26,7 @@ export function registerListBuckets(program: Command, io: CliIo): void {
     const format = recordFormat(opts);
     const reporter = reporterFor(opts, io);
     const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, { listBuckets }] = await Promise.all([import('../aws/clients'), import('../services/buckets')]);
+    const [{ createS3Client }, { listBuckets }] = await Promise.all([import('../aws/clients'), import('../services/buckets/list')]);
     const missing: string[] = [];
     const buckets = listBuckets(await createS3Client(ctx), { names, details: opts.details, concurrency: opts.concurrency }, missing);
     const columns = opts.details

@@ -8,8 +8,8 @@ import {
   positiveInt,
   recordFormat,
   reporterFor,
-} from './common-options';
-import type { CliIo } from './io';
+} from './shared/common-options';
+import type { CliIo } from '../io';
 
 export function registerListUserPolicies(program: Command, io: CliIo): void {
   const cmd = program
@@ -32,7 +32,7 @@ export function registerListUserPolicies(program: Command, io: CliIo): void {
   addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action(async (users: string[], opts) => {
     const format = recordFormat(opts);
     const ctx = await awsContextFor(opts, io, reporterFor(opts, io));
-    const [{ createIamClient }, { listUserPolicies }] = await Promise.all([import('../aws/clients'), import('../services/user-policies')]);
+    const [{ createIamClient }, { listUserPolicies }] = await Promise.all([import('../aws/clients'), import('../services/users/policies')]);
     const records = listUserPolicies(await createIamClient(ctx), { users, concurrency: opts.concurrency });
     await emitRecords(records as AsyncIterable<OutputRecord>, format, io.stdout, ['UserName', 'PolicyName', 'PolicyType', 'PolicyArn', 'Document']);
   });

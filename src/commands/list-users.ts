@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { emitRecords, type OutputRecord } from '../output/records';
-import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, recordFormat, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, recordFormat, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 
 export function registerListUsers(program: Command, io: CliIo): void {
   const cmd = program
@@ -14,7 +14,7 @@ export function registerListUsers(program: Command, io: CliIo): void {
   addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action(async (opts) => {
     const format = recordFormat(opts);
     const ctx = await awsContextFor(opts, io, reporterFor(opts, io));
-    const [{ createIamClient }, { listUsers }] = await Promise.all([import('../aws/clients'), import('../services/users')]);
+    const [{ createIamClient }, { listUsers }] = await Promise.all([import('../aws/clients'), import('../services/users/list')]);
     const users = listUsers(await createIamClient(ctx)) as AsyncIterable<OutputRecord>;
     await emitRecords(users, format, io.stdout, ['UserName', 'UserId', 'Arn', 'Path', 'CreateDate', 'PasswordLastUsed', 'PermissionsBoundary']);
   });

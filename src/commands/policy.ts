@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors';
 import { formatObject } from '../output/records';
 import type { PolicySpec } from '../policies/templates';
-import { addSilentOption, reporterFor } from './common-options';
-import { readStdinText, type CliIo } from './io';
+import { addSilentOption, reporterFor } from './shared/common-options';
+import { readStdinText, type CliIo } from '../io';
 
 export interface PolicyOptions {
   readOnly?: boolean;

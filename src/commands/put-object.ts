@@ -13,8 +13,8 @@ import { createProgress } from '../output/progress';
 import { formatObject } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
 import { contentTypeFor } from '../services/transfer/content-type';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
-import { SIGNAL_EXIT_CODES, type CliIo } from './io';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
 
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;

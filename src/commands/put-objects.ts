@@ -8,10 +8,10 @@ import { InterruptedError, OperationError } from '../errors';
 import { createProgress, formatBytes } from '../output/progress';
 import { createRecordEmitter } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
-import type { WalkIssue } from '../services/sync/local-walk';
+import type { WalkIssue } from '../services/transfer/local-walk';
 import type { UploadOutcome } from '../services/transfer/upload-many';
-import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, positiveInt, recordFormat, reporterFor } from './common-options';
-import { SIGNAL_EXIT_CODES, type CliIo } from './io';
+import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, positiveInt, recordFormat, reporterFor } from './shared/common-options';
+import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
 import { folderOption } from './list-bucket';
 
 export const UPLOAD_COLUMNS = ['Bucket', 'Key', 'Size', 'ETag'];
@@ -68,7 +68,7 @@ export function registerPutObjects(program: Command, io: CliIo): void {
     const format = recordFormat(opts);
     const reporter = reporterFor(opts, io);
     const prefix = folderOption(opts.prefix, reporter) ?? '';
-    const [{ planUploads }, { uploadMany }] = await Promise.all([import('../services/uploads'), import('../services/transfer/upload-many')]);
+    const [{ planUploads }, { uploadMany }] = await Promise.all([import('../services/objects/upload-plan'), import('../services/transfer/upload-many')]);
     const plan = await planUploads(paths, prefix);
     // label: what failed (a file and its key, or a path the folder walk could not read).
     const failures: Array<{ label: string; error: string; planned: boolean }> = [];

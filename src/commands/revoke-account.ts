@@ -7,9 +7,9 @@ import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
 import type { RevokeSelector } from '../policies/bucket-grants';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import { finishBucketPolicyPlan } from './grant-account';
-import type { CliIo } from './io';
+import type { CliIo } from '../io';
 
 export interface RevokeAccountOptions extends AwsOptions {
   account?: string;
@@ -48,7 +48,7 @@ export async function runRevokeAccount(bucket: string, opts: RevokeAccountOption
   const { selector, notices } = await revokeSelector(bucket, opts);
   for (const notice of notices) reporter.info(notice);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createS3Client }, { planRevokeAccount }] = await Promise.all([import('../aws/clients'), import('../services/bucket-policy')]);
+  const [{ createS3Client }, { planRevokeAccount }] = await Promise.all([import('../aws/clients'), import('../services/buckets/policy')]);
   const plan = await planRevokeAccount(await createS3Client(ctx), bucket, selector);
   const whose = `${selector.principal ? selector.principal.arn : `account ${selector.account}`}${selector.prefix ? ` on ${selector.prefix}` : ''}`;
   const unchanged =

@@ -1,16 +1,16 @@
 /**
  * `s3-share rotate-key USER`: a new access key for the user, printed as `create` prints one, then
- * the old key deleted (or deactivated with --keep-old). The work is in services/rotate-key.ts, run
+ * the old key deleted (or deactivated with --keep-old). The work is in services/credentials/rotate-key.ts, run
  * through the plan engine so --dry-run and rollback behave as they do for create.
  */
 import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import type { Reporter } from '../output/reporter';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import { addKeyWaitOptions, clientsForKey, shouldWait } from './create';
-import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './credential-options';
-import type { CliIo } from './io';
-import { runPlan } from './run-plan';
+import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
+import type { CliIo } from '../io';
+import { runPlan } from './shared/run-plan';
 
 export interface RotateKeyCommandOptions extends AwsOptions, CredentialOutputOptions {
   keepOld?: boolean;
@@ -23,7 +23,7 @@ export interface RotateKeyCommandOptions extends AwsOptions, CredentialOutputOpt
 
 export async function runRotateKey(userName: string, opts: RotateKeyCommandOptions, io: CliIo): Promise<void> {
   const reporter: Reporter = reporterFor(opts, io);
-  const { validateIamName } = await import('../services/create-names');
+  const { validateIamName } = await import('../policies/names');
   validateIamName(userName, 'USER');
   const ctx = await awsContextFor(opts, io, reporter);
   const wait = shouldWait(opts, io);
@@ -34,8 +34,8 @@ export async function runRotateKey(userName: string, opts: RotateKeyCommandOptio
   try {
     const [{ createIamClient }, { planRotate }, { keyProbes }] = await Promise.all([
       import('../aws/clients'),
-      import('../services/rotate-key'),
-      import('../services/key-readiness'),
+      import('../services/credentials/rotate-key'),
+      import('../services/credentials/key-readiness'),
     ]);
     const plan = await planRotate(
       await createIamClient(ctx),

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { formatObject } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 
 export function registerShare(program: Command, io: CliIo): void {
   const cmd = program
@@ -37,7 +37,7 @@ export function registerShare(program: Command, io: CliIo): void {
     if (opts.contentType !== undefined && !/^[\x21-\x7e][\x20-\x7e]*$/.test(opts.contentType)) {
       throw new UsageError(`--content-type '${opts.contentType}' is not a valid header value: give a type such as application/zip`);
     }
-    const shareLinks = await import('../services/share-links');
+    const shareLinks = await import('../services/objects/share-links');
     const expiresIn = shareLinks.parseExpires(opts.expires);
     const reporter = reporterFor(opts, io);
     const ctx = await awsContextFor(opts, io, reporter);

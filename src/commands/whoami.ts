@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatObject } from '../output/records';
-import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './common-options';
-import type { CliIo } from './io';
+import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import type { CliIo } from '../io';
 
 export function registerWhoami(program: Command, io: CliIo): void {
   const cmd = program
@@ -11,7 +11,7 @@ export function registerWhoami(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  $ s3-share whoami\n  $ s3-share whoami --profile client-a\n  $ s3-share whoami --auth alice.json');
   addSilentOption(addAwsOptions(cmd)).action(async (opts) => {
     const ctx = await awsContextFor(opts, io, reporterFor(opts, io));
-    const [{ createStsClient }, { whoami }] = await Promise.all([import('../aws/clients'), import('../services/identity')]);
+    const [{ createStsClient }, { whoami }] = await Promise.all([import('../aws/clients'), import('../services/users/identity')]);
     io.stdout.write(formatObject(await whoami(await createStsClient(ctx)), opts.nl));
   });
 }

@@ -3,7 +3,7 @@
  * question goes to stderr (stdout carries data only) and the answer is read from stdin; anything
  * but y or yes, including end of input, is no.
  */
-import type { CliIo } from '../commands/io';
+import type { CliIo } from '../io';
 
 /** A person can answer: both stdin and stderr are terminals. */
 export function canAsk(io: Pick<CliIo, 'stdinIsTTY' | 'stderrIsTTY'>): boolean {

@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors';
-import type { CliIo } from '../commands/io';
+import type { CliIo } from '../io';
 
 export interface IssuedCredentials {
   UserName?: string;

@@ -7,7 +7,7 @@
 import type { Destination } from './destination';
 import { keyFor } from './destination';
 import { isIncluded, type CompiledFilter } from './filters';
-import { walkFiles, type LocalFile, type WalkIssue } from './local-walk';
+import { walkFiles, type LocalFile, type WalkIssue } from '../transfer/local-walk';
 import type { RemoteObject } from './remote-listing';
 import type { SyncStrategy, UploadReason } from './strategy';
 

@@ -3,7 +3,7 @@
  * decision table. The transfer code never decides; the plan asks a strategy.
  */
 import { localEtag, normaliseEtag } from '../transfer/part-size';
-import type { LocalFile } from './local-walk';
+import type { LocalFile } from '../transfer/local-walk';
 import type { RemoteObject } from './remote-listing';
 
 /** Why a file is uploaded; undefined means it is skipped. */

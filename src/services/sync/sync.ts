@@ -5,11 +5,11 @@
  * in flight (multipart uploads are aborted on S3) and resolves with `aborted: true`.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { deleteKeys } from '../batch-delete';
+import { deleteKeys } from '../objects/batch-delete';
 import { describeFileError, uploadMany } from '../transfer/upload-many';
 import type { Destination } from './destination';
 import type { CompiledFilter } from './filters';
-import type { WalkIssue } from './local-walk';
+import type { WalkIssue } from '../transfer/local-walk';
 import { planSync, type SyncPlan } from './plan';
 import { listRemote } from './remote-listing';
 import type { SyncStrategy, UploadReason } from './strategy';

@@ -8,7 +8,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../../src/cli';
 import { createProgress } from '../../../src/output/progress';
-import { fakeIo } from '../foundation/fake-io';
+import { fakeIo } from '../support/fake-io';
 
 const CREDS = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value', AWS_REGION: 'us-east-1' };
 const s3 = mockClient(S3Client);

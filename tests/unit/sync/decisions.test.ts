@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keyFor, parseDestination } from '../../../src/services/sync/destination';
 import { compileFilters, globToRegExp, isIncluded, type Filter } from '../../../src/services/sync/filters';
-import { walkFiles, type LocalFile, type WalkIssue } from '../../../src/services/sync/local-walk';
+import { walkFiles, type LocalFile, type WalkIssue } from '../../../src/services/transfer/local-walk';
 import type { RemoteObject } from '../../../src/services/sync/remote-listing';
 import { checksumStrategy, sizeAndMtime, sizeOnly, type UploadReason } from '../../../src/services/sync/strategy';
-import { isRoleArn, isSessionName, randomSessionName } from '../../../src/services/role-session';
+import { isRoleArn, isSessionName, randomSessionName } from '../../../src/services/credentials/role-session';
 
 const T = Date.parse('2026-01-01T10:00:00Z');
 const local = (size: number, mtimeMs: number): LocalFile => ({ path: '/x', relativePath: 'x', size, mtimeMs });

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { parseCredentialFormat, type CredentialFormat, type DeliveryOptions } from '../../output/credentials';
+
+export interface CredentialOutputOptions {
+  format: CredentialFormat;
+  output?: string;
+  force?: boolean;
+}
+
+/** --format, --output and --force, for every command that prints new credentials. */
+export function addCredentialOutputOptions(cmd: Command): Command {
+  return cmd
+    .option('--format <format>', 'json, ini (a credentials-file profile), env (export lines) or csv (the AWS console CSV)', parseCredentialFormat, 'json')
+    .option('-o, --output <file>', 'write the credentials to this file, created with mode 0600, instead of stdout')
+    .option('--force', 'with --output, replace an existing file');
+}
+
+export function deliveryOptions(opts: CredentialOutputOptions): DeliveryOptions {
+  return { format: opts.format, output: opts.output, force: opts.force };
+}

@@ -1,0 +1,513 @@
+/**
+ * `create`: new least-privilege credentials for buckets. planCreate looks around first (who am I,
+ * do the buckets exist, does the user exist and how many keys it has) with read-only calls, then
+ * returns the plan of writes; the caller prints it (--dry-run) or runs it with executePlan, which
+ * rolls back what this run created if a step fails.
+ *
+ * Three shapes of credential:
+ *  - an IAM user with an inline policy and an access key (the default);
+ *  - --role: a "barren" user whose only right is sts:AssumeRole on a new role that holds the policy;
+ *  - --duration: no user at all, temporary credentials from AssumeRole on the shared
+ *    s3-share-temporary role, narrowed by the policy passed as the session policy.
+ */
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DeleteUserCommand,
+  DeleteUserPermissionsBoundaryCommand,
+  DeleteUserPolicyCommand,
+  GetRoleCommand,
+  GetUserCommand,
+  ListAccessKeysCommand,
+  ListUserPoliciesCommand,
+  PutRolePolicyCommand,
+  PutUserPermissionsBoundaryCommand,
+  PutUserPolicyCommand,
+  UpdateRoleCommand,
+  type AccessKey,
+  type IAMClient,
+  type Role,
+  type User,
+} from '@aws-sdk/client-iam';
+import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, GetCallerIdentityCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
+import { errorCode } from '../../aws/errors';
+import { OperationError } from '../../errors';
+import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
+import type { Reporter } from '../../output/reporter';
+import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../policies/documents';
+import { defaultUserName, inlinePolicyName, roleSessionName, type GrantMode } from '../../policies/names';
+import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
+import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
+import { publicBucketSteps } from '../buckets/public-website';
+import { checkUserInlineTotal } from './inline-size';
+import { withChangeOwnPassword } from './console-login';
+import { ROLE_OWNER_TAG } from '../../policies/ownership';
+import { setTimeout as sleepMs } from 'node:timers/promises';
+import type { Sleep } from './key-readiness';
+
+export interface CreateClients {
+  iam: IAMClient;
+  sts: STSClient;
+  s3: S3Client;
+  /** An S3 client for another region (CreateBucket must go to the bucket's own region). */
+  s3InRegion(region: string): Promise<S3Client>;
+}
+
+export interface CreateInput {
+  buckets: string[];
+  mode: GrantMode;
+  /** The rendered, size-checked policy. */
+  policy: PolicyDocument;
+  /** An explicit user name (validated); default s3.<mode>.<buckets>. */
+  userName?: string;
+  createBucket: boolean;
+  /** Where -c creates buckets. */
+  bucketRegion: string;
+  /** A policy ARN, 'none', or undefined for the default of the mode. */
+  permissionsBoundary?: string;
+  /** Temporary credentials for this many seconds (no IAM user). */
+  durationSeconds?: number;
+  /** The barren-user pattern: the policy goes on this new role, the user may only assume it. */
+  role?: string;
+  console?: ConsoleLogin;
+  public?: boolean;
+  website?: boolean;
+  /** The account that owns the buckets, when it is not the caller's (--bucket-owner). */
+  bucketOwner?: string;
+}
+
+/** What the command needs once the plan has run. */
+export interface CreatePlan extends Plan {
+  account: string;
+  partition: string;
+  /** The user that gets the key (absent for --duration). */
+  userName?: string;
+  /** The credentials, from the results of the plan's steps. */
+  credentials(results: PlanResults): IssuedCredentials;
+}
+
+export const TEMPORARY_ROLE_NAME = 's3-share-temporary';
+/** The longest session IAM allows; the temporary role is created (or raised) to it once. */
+export const MAX_SESSION_SECONDS = 43200;
+/** IAM's limit of access keys per user. */
+export const ACCESS_KEYS_PER_USER = 2;
+
+const isNoSuchEntity = (err: unknown) => /^NoSuchEntity/.test(errorCode(err));
+
+interface Identity {
+  account: string;
+  partition: string;
+  arn: string;
+}
+
+async function identity(sts: STSClient): Promise<Identity> {
+  // First, so bad or expired credentials are reported as such, not as a missing bucket.
+  const me = await sts.send(new GetCallerIdentityCommand({}));
+  const arn = me.Arn ?? '';
+  return { account: me.Account ?? '', partition: arn.split(':')[1] || 'aws', arn };
+}
+
+/**
+ * Whether a bucket exists. A 403 means it exists but these credentials may not look at it: an
+ * error, unless the bucket is declared another account's (--bucket-owner), whose bucket policy is
+ * then what grants access and cannot be checked from here.
+ */
+export async function bucketExists(s3: S3Client, bucket: string, reporter: Reporter, expectedOwner?: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket, ...(expectedOwner ? { ExpectedBucketOwner: expectedOwner } : {}) }));
+    return true;
+  } catch (err) {
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const code = errorCode(err);
+    if (status === 404 || code === 'NotFound' || code === 'NoSuchBucket') return false;
+    if (status === 403 || code === 'Forbidden' || code === 'AccessDenied') {
+      if (expectedOwner) {
+        reporter.info(
+          `bucket ${bucket} exists but these credentials may not look at it (403): taking it to be account ${expectedOwner}'s, as --bucket-owner says; that account's bucket policy must grant the new user access`,
+        );
+        return true;
+      }
+      throw new OperationError(
+        `bucket ${bucket} exists but these credentials may not see it (403 Forbidden): bucket names are global, so it may be another account's; check the name, use credentials allowed s3:ListBucket on it, or if it is in another account add --bucket-owner ACCOUNT_ID`,
+        'Forbidden',
+      );
+    }
+    throw err;
+  }
+}
+
+function boundaryArn(input: CreateInput, partition: string, reporter: Reporter): string | undefined {
+  if (input.permissionsBoundary === 'none') return undefined;
+  if (input.permissionsBoundary !== undefined) return input.permissionsBoundary;
+  if (input.mode === 'custom') return undefined;
+  if (input.console?.passwordResetRequired && !input.role) {
+    reporter.info(
+      'no permissions boundary for this user: the default S3-only boundary would block iam:ChangePassword, so it could not choose its new password at first sign-in (--password-reset-required)',
+    );
+    return undefined;
+  }
+  const name = input.mode === 'read-only' ? 'AmazonS3ReadOnlyAccess' : 'AmazonS3FullAccess';
+  return `arn:${partition}:iam::aws:policy/${name}`;
+}
+
+const trustAccount = (partition: string, account: string, condition?: Record<string, unknown>) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+      Action: 'sts:AssumeRole',
+      ...(condition ? { Condition: condition } : {}),
+    },
+  ],
+});
+
+export async function planCreate(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
+  const me = await identity(clients.sts);
+  const steps: PlanStep[] = [];
+  steps.push(...(await bucketSteps(clients, input, reporter)));
+  if (input.durationSeconds !== undefined) return temporaryPlan(clients, input, me, steps, reporter);
+
+  const userName = input.userName ?? defaultUserName(input.mode, input.buckets);
+  const userArn = `arn:${me.partition}:iam::${me.account}:user/${userName}`;
+  const existing = await existingUser(clients.iam, userName);
+  const boundary = boundaryArn(input, me.partition, reporter);
+  const { iam } = clients;
+
+  if (existing) {
+    reporter.info(`user ${userName} exists: adding the policy and a new access key to it`);
+    const keys = (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+    if (keys.length >= ACCESS_KEYS_PER_USER) {
+      throw new OperationError(
+        `user ${userName} already has ${keys.length} access keys, the most AWS allows per user (${ACCESS_KEYS_PER_USER}): run 's3-share rotate-key ${userName}' to replace one, or delete one (aws iam delete-access-key --user-name ${userName} --access-key-id ...), or pick another --username`,
+        'LimitExceeded',
+      );
+    }
+  }
+  if (input.console && existing) {
+    await consoleSteps.checkNoLoginProfile(iam, userName);
+    const kept = existing.PermissionsBoundary?.PermissionsBoundaryArn;
+    if (input.console.passwordResetRequired && kept && !boundary) {
+      reporter.warn(`user ${userName} keeps its permissions boundary ${kept}: unless it allows iam:ChangePassword, the user cannot choose a new password at first sign-in`);
+    }
+  }
+
+  // With --role the boundary goes on the role: on the user it would block sts:AssumeRole.
+  const userBoundary = input.role ? undefined : boundary;
+  if (!existing) {
+    steps.push(
+      step<unknown>({
+        service: 'iam',
+        operation: 'CreateUser',
+        description: `create IAM user ${userName}`,
+        input: { UserName: userName, ...(userBoundary ? { PermissionsBoundary: userBoundary } : {}) },
+        run: () => iam.send(new CreateUserCommand({ UserName: userName, ...(userBoundary ? { PermissionsBoundary: userBoundary } : {}) })),
+        undo: () => ({ description: `delete user ${userName}`, run: () => iam.send(new DeleteUserCommand({ UserName: userName })) }),
+      }),
+    );
+  } else if (userBoundary && existing.PermissionsBoundary?.PermissionsBoundaryArn !== userBoundary) {
+    const previous = existing.PermissionsBoundary?.PermissionsBoundaryArn;
+    steps.push(
+      step<unknown>({
+        service: 'iam',
+        operation: 'PutUserPermissionsBoundary',
+        description: `set the permissions boundary of user ${userName}`,
+        input: { UserName: userName, PermissionsBoundary: userBoundary },
+        run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: userBoundary })),
+        undo: () =>
+          previous
+            ? {
+                description: `restore the permissions boundary of user ${userName}`,
+                run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: previous })),
+              }
+            : {
+                description: `remove the permissions boundary of user ${userName}`,
+                run: () => iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: userName })),
+              },
+      }),
+    );
+  }
+
+  const existingPolicies = existing ? await userPolicyNames(iam, userName) : new Set<string>();
+  let roleArn: string | undefined;
+  if (input.role) {
+    roleArn = `arn:${me.partition}:iam::${me.account}:role/${input.role}`;
+    steps.push(...(await barrenRoleSteps(iam, input, input.role, userArn, me, boundary)));
+    const assumeOnly: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'AssumeTheShareRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }],
+    };
+    const name = inlinePolicyName('custom', minifyPolicy(assumeOnly)).replace('.custom.', '.assume-role.');
+    if (existing) await checkUserInlineTotal(iam, userName, existingPolicies, { name, document: assumeOnly });
+    steps.push(...userPolicySteps(iam, userName, name, assumeOnly, existingPolicies));
+  } else {
+    const document = input.console?.passwordResetRequired ? withChangeOwnPassword(input.policy, userArn) : input.policy;
+    checkPolicySize(document, 'user-inline');
+    const name = inlinePolicyName(input.mode, minifyPolicy(document));
+    if (existing) await checkUserInlineTotal(iam, userName, existingPolicies, { name, document });
+    steps.push(...userPolicySteps(iam, userName, name, document, existingPolicies));
+  }
+
+  let login: ((results: PlanResults) => Pick<IssuedCredentials, 'Password' | 'ConsoleUrl' | 'BucketConsoleUrls'>) | undefined;
+  if (input.console) {
+    const built = await consoleSteps.build(iam, userName, input.console, reporter);
+    steps.push(...built.steps);
+    login = () => ({ Password: built.password(), ...consoleUrls(me.account, input.buckets, me.partition) });
+  }
+
+  steps.push(
+    step<AccessKey>({
+      service: 'iam',
+      operation: 'CreateAccessKey',
+      description: `create an access key for user ${userName}`,
+      input: { UserName: userName },
+      id: 'accessKey',
+      run: async () => {
+        const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+        if (!AccessKey?.AccessKeyId || !AccessKey.SecretAccessKey) throw new OperationError('IAM returned no access key: try again');
+        return AccessKey;
+      },
+      undo: (key) => ({
+        description: `delete access key ${key.AccessKeyId} of user ${userName}`,
+        run: () => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })),
+      }),
+    }),
+  );
+
+  return {
+    steps,
+    account: me.account,
+    partition: me.partition,
+    userName,
+    credentials: (results) => {
+      return {
+        ...accessKeyCredentials(userName, results.get<AccessKey>('accessKey')),
+        ...(roleArn ? { RoleArn: roleArn } : {}),
+        ...(login ? login(results) : {}),
+      };
+    },
+  };
+}
+
+async function existingUser(iam: IAMClient, userName: string): Promise<User | undefined> {
+  try {
+    return (await iam.send(new GetUserCommand({ UserName: userName }))).User;
+  } catch (err) {
+    if (isNoSuchEntity(err)) return undefined;
+    throw err;
+  }
+}
+
+async function userPolicyNames(iam: IAMClient, userName: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListUserPoliciesCommand({ UserName: userName, Marker: marker }));
+    for (const n of page.PolicyNames ?? []) names.add(n);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return names;
+}
+
+/** PutUserPolicy, undone by deleting it, unless the user already had that very policy (same name, same content). */
+function userPolicySteps(iam: IAMClient, userName: string, policyName: string, doc: PolicyDocument, existing: Set<string>): PlanStep[] {
+  const PolicyDocument = minifyPolicy(doc);
+  const already = existing.has(policyName);
+  return [
+    step<unknown>({
+      service: 'iam',
+      operation: 'PutUserPolicy',
+      description: `${already ? 'refresh' : 'add'} inline policy ${policyName} of user ${userName}`,
+      input: { UserName: userName, PolicyName: policyName, PolicyDocument: doc },
+      run: () => iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument })),
+      undo: already
+        ? undefined
+        : () => ({
+            description: `delete inline policy ${policyName} of user ${userName}`,
+            run: () => iam.send(new DeleteUserPolicyCommand({ UserName: userName, PolicyName: policyName })),
+          }),
+    }),
+  ];
+}
+
+async function bucketSteps(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<PlanStep[]> {
+  const steps: PlanStep[] = [];
+  const created = new Set<string>();
+  for (const bucket of input.buckets) {
+    if (await bucketExists(clients.s3, bucket, reporter, input.bucketOwner)) {
+      if (input.createBucket) reporter.info(`bucket ${bucket} exists already: using it`);
+    } else if (!input.createBucket) {
+      throw new OperationError(`bucket ${bucket} does not exist (NoSuchBucket): check the name, or add -c/--create-bucket to create it`, 'NoSuchBucket');
+    } else {
+      created.add(bucket);
+      steps.push(createBucketStep(clients, bucket, input.bucketRegion));
+    }
+  }
+  if (input.public || input.website) {
+    steps.push(...(await publicBucketSteps(clients.s3, input.buckets, { public: !!input.public, website: !!input.website, created })));
+  }
+  return steps;
+}
+
+function createBucketStep(clients: CreateClients, bucket: string, region: string): PlanStep {
+  // us-east-1 is the one region that must not be named as a LocationConstraint.
+  const config = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
+  const request = { Bucket: bucket, ...config };
+  return step<unknown>({
+    service: 's3',
+    operation: 'CreateBucket',
+    description: `create bucket ${bucket} in ${region}`,
+    input: request,
+    run: async () => (await clients.s3InRegion(region)).send(new CreateBucketCommand(request)),
+    undo: () => ({
+      description: `delete bucket ${bucket}`,
+      run: async () => (await clients.s3InRegion(region)).send(new DeleteBucketCommand({ Bucket: bucket })),
+    }),
+  });
+}
+
+async function getRole(iam: IAMClient, roleName: string): Promise<Role | undefined> {
+  try {
+    return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+  } catch (err) {
+    if (isNoSuchEntity(err)) return undefined;
+    throw err;
+  }
+}
+
+function roleSteps(iam: IAMClient, roleName: string, trust: object, policyName: string, policy: object, extra: { MaxSessionDuration?: number; PermissionsBoundary?: string; Description: string; Tags?: Array<{ Key: string; Value: string }> }): PlanStep[] {
+  const createInput = { RoleName: roleName, AssumeRolePolicyDocument: trust, ...extra };
+  return [
+    step<unknown>({
+      service: 'iam',
+      operation: 'CreateRole',
+      description: `create IAM role ${roleName}`,
+      input: createInput,
+      run: () => iam.send(new CreateRoleCommand({ ...createInput, AssumeRolePolicyDocument: JSON.stringify(trust) })),
+      undo: () => ({ description: `delete role ${roleName}`, run: () => iam.send(new DeleteRoleCommand({ RoleName: roleName })) }),
+    }),
+    step<unknown>({
+      service: 'iam',
+      operation: 'PutRolePolicy',
+      description: `add inline policy ${policyName} to role ${roleName}`,
+      input: { RoleName: roleName, PolicyName: policyName, PolicyDocument: policy },
+      run: () => iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: JSON.stringify(policy) })),
+      undo: () => ({
+        description: `delete inline policy ${policyName} of role ${roleName}`,
+        run: () => iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+      }),
+    }),
+  ];
+}
+
+/**
+ * --role: the role trusts the account root, with a condition naming exactly the new user. Naming
+ * the user as the Principal would be tighter to read but IAM refuses a principal created seconds
+ * before ("Invalid principal in policy") until the user has propagated; a condition on
+ * aws:PrincipalArn is a plain string, accepted at once, and admits only that user (whose own
+ * policy must also allow sts:AssumeRole on the role, as it does).
+ */
+async function barrenRoleSteps(
+  iam: IAMClient,
+  input: CreateInput,
+  roleName: string,
+  userArn: string,
+  me: Identity,
+  boundary: string | undefined,
+): Promise<PlanStep[]> {
+  if (await getRole(iam, roleName)) {
+    throw new OperationError(`role ${roleName} already exists: choose another --role name, or delete that role first`, 'EntityAlreadyExists');
+  }
+  const trust = trustAccount(me.partition, me.account, { ArnEquals: { 'aws:PrincipalArn': userArn } });
+  const userName = userArn.slice(userArn.lastIndexOf('/') + 1);
+  return roleSteps(iam, roleName, trust, inlinePolicyName(input.mode, minifyPolicy(input.policy)), input.policy, {
+    Description: `s3-share: access to ${input.buckets.join(', ')}`.slice(0, 1000),
+    // delete-user removes the role with its user only when it can tell whose it is.
+    Tags: [{ Key: ROLE_OWNER_TAG, Value: userName }],
+    ...(boundary ? { PermissionsBoundary: boundary } : {}),
+  });
+}
+
+/**
+ * --duration: ensure the shared role (trusting this account, allowed s3:* — the session policy
+ * narrows it to the grant), then AssumeRole with the policy as the session policy.
+ */
+async function temporaryPlan(clients: CreateClients, input: CreateInput, me: Identity, steps: PlanStep[], reporter: Reporter, sleep: Sleep = sleepMs): Promise<CreatePlan> {
+  const { iam, sts } = clients;
+  const roleArn = `arn:${me.partition}:iam::${me.account}:role/${TEMPORARY_ROLE_NAME}`;
+  const role = await getRole(iam, TEMPORARY_ROLE_NAME);
+  const duration = input.durationSeconds ?? 3600;
+  if (!role) {
+    const rolePolicy = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'SessionPolicyNarrowsThis', Effect: 'Allow', Action: 's3:*', Resource: [`arn:${me.partition}:s3:::*`] }],
+    };
+    steps.push(
+      ...roleSteps(iam, TEMPORARY_ROLE_NAME, trustAccount(me.partition, me.account), 's3-share.temporary', rolePolicy, {
+        MaxSessionDuration: MAX_SESSION_SECONDS,
+        Description: 's3-share: temporary credentials, each narrowed by its session policy',
+      }),
+    );
+  } else if ((role.MaxSessionDuration ?? 3600) < duration) {
+    const previous = role.MaxSessionDuration ?? 3600;
+    steps.push(
+      step<unknown>({
+        service: 'iam',
+        operation: 'UpdateRole',
+        description: `raise the maximum session of role ${TEMPORARY_ROLE_NAME} to ${MAX_SESSION_SECONDS} s`,
+        input: { RoleName: TEMPORARY_ROLE_NAME, MaxSessionDuration: MAX_SESSION_SECONDS },
+        run: () => iam.send(new UpdateRoleCommand({ RoleName: TEMPORARY_ROLE_NAME, MaxSessionDuration: MAX_SESSION_SECONDS })),
+        undo: () => ({
+          description: `restore the maximum session of role ${TEMPORARY_ROLE_NAME} to ${previous} s`,
+          run: () => iam.send(new UpdateRoleCommand({ RoleName: TEMPORARY_ROLE_NAME, MaxSessionDuration: previous })),
+        }),
+      }),
+    );
+  } else {
+    reporter.info(`using the existing role ${TEMPORARY_ROLE_NAME}`);
+  }
+  const request = { RoleArn: roleArn, RoleSessionName: roleSessionName(input.buckets), DurationSeconds: duration };
+  const Policy = minifyPolicy(input.policy);
+  steps.push(
+    step<Credentials>({
+      service: 'sts',
+      operation: 'AssumeRole',
+      description: `assume role ${TEMPORARY_ROLE_NAME} for ${duration} s, limited by the policy`,
+      input: { ...request, Policy: input.policy },
+      id: 'session',
+      run: async () => {
+        // A role created moments ago is refused until IAM has propagated it (seconds on AWS).
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const { Credentials: c } = await sts.send(new AssumeRoleCommand({ ...request, Policy }));
+            if (!c?.AccessKeyId || !c.SecretAccessKey) throw new OperationError('STS returned no credentials: try again');
+            return c;
+          } catch (err) {
+            if (role || attempt >= 5 || errorCode(err) !== 'AccessDenied') throw err;
+            await sleep(1000 * 2 ** attempt);
+          }
+        }
+      },
+    }),
+  );
+  return {
+    steps,
+    account: me.account,
+    partition: me.partition,
+    credentials: (results) => {
+      const c = results.get<Credentials>('session');
+      return {
+        AccessKeyId: c.AccessKeyId ?? '',
+        SecretAccessKey: c.SecretAccessKey ?? '',
+        SessionToken: c.SessionToken,
+        Expiration: c.Expiration?.toISOString(),
+        RoleArn: roleArn,
+      };
+    },
+  };
+}

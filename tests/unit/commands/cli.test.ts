@@ -1,0 +1,136 @@
+import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { main } from '../../../src/cli';
+import { fakeIo } from '../support/fake-io';
+
+const stsMock = mockClient(STSClient);
+const iamMock = mockClient(IAMClient);
+const creds = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value' };
+
+beforeEach(() => {
+  stsMock.reset();
+  iamMock.reset();
+});
+
+async function cli(args: string[], env: Record<string, string> = creds) {
+  const f = fakeIo(env);
+  const code = await main(args, f.io);
+  return { code, stdout: f.out(), stderr: f.err() };
+}
+
+describe('command line', () => {
+  it('prints the version', async () => {
+    const r = await cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('lists every command in --help, and loads each by its own name', async () => {
+    const help = await cli(['--help']);
+    const listed = [...help.stdout.matchAll(/^  ([a-z-]+) /gm)].map((m) => m[1]).filter((n) => n !== 'help');
+    expect(listed).toHaveLength(19);
+    for (const command of listed) {
+      const r = await cli([command!, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: s3-share ${command}`);
+    }
+  });
+
+  it('has help with examples for every command', async () => {
+    for (const command of ['whoami', 'list-users', 'list-buckets', 'list-user-policies', 'create', 'assume-and-sync', 'share']) {
+      const r = await cli([command, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: s3-share ${command}`);
+      expect(r.stdout).toContain('Examples:');
+    }
+  });
+
+  it.each([
+    [['frob'], /^error: unknown command 'frob' \(see 's3-share --help'\)\n$/],
+    [['list-users', '--bogus'], /^error: unknown option '--bogus' \(see 's3-share list-users --help'\)\n$/],
+    [['whoami', 'extra'], /^error: too many arguments for 'whoami'.*\(see 's3-share whoami --help'\)\n$/],
+    [['list-users', '--nl', '--csv'], /^error: --nl and --csv conflict: pick one output format\n$/],
+    [['list-user-policies', '--concurrency', '0'], /^error: --concurrency must be a whole number from 1 to 64, not '0'\n$/],
+    [['whoami', '--access-key', 'AKIA'], /^error: --access-key and --secret-key must be given together/],
+    [['whoami', '--endpoint-url', 'nope'], /^error: --endpoint-url nope is not a URL/],
+  ])('%j is a usage error: exit 2, one line', async (args, pattern) => {
+    const r = await cli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(pattern as RegExp);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+  });
+
+  it('with no command shows help and exits 2', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: s3-share');
+  });
+});
+
+describe('whoami', () => {
+  it('prints the identity as JSON', async () => {
+    stsMock.on(GetCallerIdentityCommand).resolves({ UserId: 'AID', Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/me' });
+    const r = await cli(['whoami']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ UserId: 'AID', Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/me' });
+    expect(r.stderr).toBe('');
+  });
+
+  it('reports AccessDenied on one line, exit 1, naming the action', async () => {
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('User: x is not authorized to perform: sts:GetCallerIdentity'), { name: 'AccessDenied', $metadata: {} }));
+    const r = await cli(['whoami']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error: access denied: these credentials may not call sts:GetCallerIdentity (AccessDenied): use credentials whose policy allows sts:GetCallerIdentity\n',
+    );
+  });
+
+  it('warns about --secret-key, but not with --silent, and never prints the secret', async () => {
+    stsMock.on(GetCallerIdentityCommand).resolves({ UserId: 'AID', Account: '1', Arn: 'a' });
+    const loud = await cli(['whoami', '--access-key', 'AKIAX', '--secret-key', 'flag-secret-123'], {});
+    expect(loud.code).toBe(0);
+    expect(loud.stderr).toMatch(/^warning: --secret-key on the command line is visible/);
+    expect(loud.stderr).not.toContain('flag-secret-123');
+    const quiet = await cli(['whoami', '--access-key', 'AKIAX', '--secret-key', 'flag-secret-123', '--silent'], {});
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('reports an unexpected failure on one line without a stack trace', async () => {
+    stsMock.on(GetCallerIdentityCommand).rejects(new TypeError('boom'));
+    const r = await cli(['whoami']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: boom: this is unexpected/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('list-users', () => {
+  beforeEach(() => {
+    iamMock.on(ListUsersCommand).resolves({
+      Users: [
+        { UserName: 'alice', UserId: 'A1', Arn: 'arn:alice', Path: '/', CreateDate: new Date('2024-05-01T00:00:00Z') },
+        { UserName: 'bob', UserId: 'B1', Arn: 'arn:bob', Path: '/', CreateDate: new Date('2024-05-02T00:00:00Z') },
+      ],
+    });
+  });
+
+  it('prints a JSON array by default and with --array', async () => {
+    for (const args of [['list-users'], ['list-users', '--array']]) {
+      const r = await cli(args);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).map((u: { UserName: string }) => u.UserName)).toEqual(['alice', 'bob']);
+    }
+  });
+
+  it('prints NDJSON, CSV and TSV', async () => {
+    expect((await cli(['list-users', '--nl'])).stdout.trim().split('\n').map((l) => JSON.parse(l).UserName)).toEqual(['alice', 'bob']);
+    const csv = (await cli(['list-users', '--csv'])).stdout.split('\n');
+    expect(csv[0]).toBe('UserName,UserId,Arn,Path,CreateDate,PasswordLastUsed,PermissionsBoundary');
+    expect(csv[1]).toBe('alice,A1,arn:alice,/,2024-05-01T00:00:00.000Z,,');
+    expect((await cli(['list-users', '--tsv'])).stdout.split('\n')[2]).toBe('bob\tB1\tarn:bob\t/\t2024-05-02T00:00:00.000Z\t\t');
+  });
+});
