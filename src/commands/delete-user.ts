@@ -3,7 +3,7 @@ import type { AwsOptions } from '../aws/config';
 import { OperationError, UsageError } from '../errors';
 import { canAsk, confirm } from '../output/confirm';
 import { createRecordEmitter, type OutputRecord } from '../output/records';
-import type { PrefixTarget } from '../services/objects/prefix-delete';
+import type { PrefixTarget } from '../policies/prefix-grants';
 import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './shared/common-options';
 import type { CliIo } from '../io';
 

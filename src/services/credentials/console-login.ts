@@ -15,7 +15,6 @@ import { randomInt } from 'node:crypto';
 import { errorCode } from '../../aws/errors';
 import { OperationError, UsageError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
-import { appendStatements, type PolicyDocument, type Statement } from '../../policies/documents';
 import { step, type PlanStep } from '../plan';
 
 export interface ConsoleLogin {
@@ -112,22 +111,6 @@ async function build(
       }),
     ],
   };
-}
-
-/**
- * --password-reset-required: at first sign-in the user must set a new password, which takes
- * iam:ChangePassword on itself and iam:GetAccountPasswordPolicy (to show the rules; it has no
- * resource, hence "*"). AWS's console grants the same through the managed IAMUserChangePassword.
- */
-export function changeOwnPasswordStatements(userArn: string): Statement[] {
-  return [
-    { Sid: 'ChangeOwnPassword', Effect: 'Allow', Action: 'iam:ChangePassword', Resource: userArn },
-    { Sid: 'ReadPasswordPolicy', Effect: 'Allow', Action: 'iam:GetAccountPasswordPolicy', Resource: '*' },
-  ];
-}
-
-export function withChangeOwnPassword(policy: PolicyDocument, userArn: string): PolicyDocument {
-  return appendStatements(policy, changeOwnPasswordStatements(userArn), '--password-reset-required');
 }
 
 export const consoleSteps = { checkNoLoginProfile, build };

@@ -45,8 +45,9 @@ import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
 import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
 import { publicBucketSteps } from '../buckets/public-website';
 import { checkUserInlineTotal } from './inline-size';
-import { withChangeOwnPassword } from './console-login';
+import { withChangeOwnPassword } from '../../policies/console-password';
 import { ROLE_OWNER_TAG } from '../../policies/ownership';
+import { accountTrustPolicy, assumeOnlyPolicy, userOnlyTrustPolicy } from '../../policies/trust';
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import type { Sleep } from './key-readiness';
 
@@ -155,18 +156,6 @@ function boundaryArn(input: CreateInput, partition: string, reporter: Reporter):
   return `arn:${partition}:iam::aws:policy/${name}`;
 }
 
-const trustAccount = (partition: string, account: string, condition?: Record<string, unknown>) => ({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Principal: { AWS: `arn:${partition}:iam::${account}:root` },
-      Action: 'sts:AssumeRole',
-      ...(condition ? { Condition: condition } : {}),
-    },
-  ],
-});
-
 export async function planCreate(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
   const me = await identity(clients.sts);
   const steps: PlanStep[] = [];
@@ -238,10 +227,7 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   if (input.role) {
     roleArn = `arn:${me.partition}:iam::${me.account}:role/${input.role}`;
     steps.push(...(await barrenRoleSteps(iam, input, input.role, userArn, me, boundary)));
-    const assumeOnly: PolicyDocument = {
-      Version: '2012-10-17',
-      Statement: [{ Sid: 'AssumeTheShareRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }],
-    };
+    const assumeOnly = assumeOnlyPolicy(roleArn);
     const name = inlinePolicyName('custom', minifyPolicy(assumeOnly)).replace('.custom.', '.assume-role.');
     if (existing) await checkUserInlineTotal(iam, userName, existingPolicies, { name, document: assumeOnly });
     steps.push(...userPolicySteps(iam, userName, name, assumeOnly, existingPolicies));
@@ -405,13 +391,7 @@ function roleSteps(iam: IAMClient, roleName: string, trust: object, policyName: 
   ];
 }
 
-/**
- * --role: the role trusts the account root, with a condition naming exactly the new user. Naming
- * the user as the Principal would be tighter to read but IAM refuses a principal created seconds
- * before ("Invalid principal in policy") until the user has propagated; a condition on
- * aws:PrincipalArn is a plain string, accepted at once, and admits only that user (whose own
- * policy must also allow sts:AssumeRole on the role, as it does).
- */
+/** --role: a new role holding the policy, which only the new user may assume (see userOnlyTrustPolicy). */
 async function barrenRoleSteps(
   iam: IAMClient,
   input: CreateInput,
@@ -423,7 +403,7 @@ async function barrenRoleSteps(
   if (await getRole(iam, roleName)) {
     throw new OperationError(`role ${roleName} already exists: choose another --role name, or delete that role first`, 'EntityAlreadyExists');
   }
-  const trust = trustAccount(me.partition, me.account, { ArnEquals: { 'aws:PrincipalArn': userArn } });
+  const trust = userOnlyTrustPolicy(me.partition, me.account, userArn);
   const userName = userArn.slice(userArn.lastIndexOf('/') + 1);
   return roleSteps(iam, roleName, trust, inlinePolicyName(input.mode, minifyPolicy(input.policy)), input.policy, {
     Description: `s3-share: access to ${input.buckets.join(', ')}`.slice(0, 1000),
@@ -448,7 +428,7 @@ async function temporaryPlan(clients: CreateClients, input: CreateInput, me: Ide
       Statement: [{ Sid: 'SessionPolicyNarrowsThis', Effect: 'Allow', Action: 's3:*', Resource: [`arn:${me.partition}:s3:::*`] }],
     };
     steps.push(
-      ...roleSteps(iam, TEMPORARY_ROLE_NAME, trustAccount(me.partition, me.account), 's3-share.temporary', rolePolicy, {
+      ...roleSteps(iam, TEMPORARY_ROLE_NAME, accountTrustPolicy(me.partition, me.account), 's3-share.temporary', rolePolicy, {
         MaxSessionDuration: MAX_SESSION_SECONDS,
         Description: 's3-share: temporary credentials, each narrowed by its session policy',
       }),

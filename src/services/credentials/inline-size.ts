@@ -6,20 +6,13 @@
 import { GetUserPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { OperationError } from '../../errors';
 import { POLICY_SIZE_LIMITS, policySize, type PolicyDocument } from '../../policies/documents';
+import { decodePolicyDocument } from '../../policies/statements';
 
 /** The size AWS counts for a stored document (URL-encoded JSON, as GetUserPolicy returns it). */
 export function storedPolicySize(document: string): number {
-  let text = document;
-  try {
-    text = decodeURIComponent(document);
-  } catch {
-    // not encoded (some endpoints return it plain): measure as it is
-  }
-  try {
-    return policySize(JSON.parse(text) as PolicyDocument);
-  } catch {
-    return [...text.replace(/\s/g, '')].length;
-  }
+  const decoded = decodePolicyDocument(document);
+  if (decoded && typeof decoded === 'object') return policySize(decoded as PolicyDocument);
+  return [...String(decoded ?? '').replace(/\s/g, '')].length;
 }
 
 const n = (x: number) => x.toLocaleString('en-US');

@@ -5,6 +5,8 @@
 import { GetBucketLocationCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { listablePrefixes } from '../../policies/prefix-grants';
+import { decodePolicyDocument } from '../../policies/statements';
 
 export interface ObjectRecord {
   Key: string;
@@ -84,47 +86,6 @@ export async function bucketRegion(s3: S3Client, bucket: string): Promise<string
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Which folders may the caller list?
-
-interface Statement {
-  Effect?: unknown;
-  Action?: unknown;
-  Resource?: unknown;
-  Condition?: unknown;
-}
-
-const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-
-function allowsListBucket(s: Statement): boolean {
-  return asList(s.Action).some((a) => typeof a === 'string' && /^(\*|s3:\*|s3:ListBucket)$/i.test(a));
-}
-
-function namesBucket(s: Statement, bucket: string): boolean {
-  return asList(s.Resource).some((r) => r === '*' || r === `arn:aws:s3:::${bucket}` || (typeof r === 'string' && /^arn:aws[a-z-]*:s3:::/.test(r) && r.endsWith(`:::${bucket}`)));
-}
-
-/**
- * The prefixes that Allow statements granting s3:ListBucket on the bucket limit listing to
- * (their s3:prefix StringLike / StringEquals values, with a trailing '*' removed), in order.
- */
-export function listablePrefixes(documents: unknown[], bucket: string): string[] {
-  const found = new Set<string>();
-  for (const doc of documents) {
-    const statements = asList((doc as { Statement?: unknown } | null)?.Statement);
-    for (const s of statements as Statement[]) {
-      if (!s || s.Effect !== 'Allow' || !allowsListBucket(s) || !namesBucket(s, bucket)) continue;
-      const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
-      for (const operator of ['StringLike', 'StringEquals']) {
-        for (const value of asList(condition[operator]?.['s3:prefix'])) {
-          if (typeof value === 'string' && value !== '') found.add(value.replace(/\*$/, ''));
-        }
-      }
-    }
-  }
-  return [...found];
-}
-
 /**
  * When the caller is an IAM user allowed to read its own inline policies, the prefixes they let
  * it list in the bucket. Any failure (not a user, no iam:ListUserPolicies) gives [].
@@ -142,7 +103,7 @@ export async function ownListablePrefixes(clients: { sts: STSClient; iam: IAMCli
     const documents: unknown[] = [];
     for (const PolicyName of PolicyNames ?? []) {
       const { PolicyDocument } = await clients.iam.send(new GetUserPolicyCommand({ UserName: user, PolicyName }));
-      if (PolicyDocument) documents.push(JSON.parse(decodeURIComponent(PolicyDocument)));
+      if (PolicyDocument) documents.push(decodePolicyDocument(PolicyDocument));
     }
     return listablePrefixes(documents, bucket);
   } catch {

@@ -62,15 +62,11 @@ import { describeAwsError, errorCode } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
 import { createLimiter } from '../concurrency';
-import { deletePrefixObjects, grantedPrefixes, ObjectDeletionError, type PrefixTarget } from '../objects/prefix-delete';
-import { decodePolicyDocument } from './policies';
-import { ROLE_OWNER_TAG } from '../../policies/ownership';
-
-/** The tag s3-share puts on a role it creates for a user (`create --role`). */
-/** The path of managed policies s3-share creates. */
-export const MANAGED_POLICY_PATH = '/s3-share/';
-/** The name prefix of managed policies s3-share creates. */
-export const MANAGED_POLICY_NAME_PREFIX = 's3-share';
+import { deletePrefixObjects, ObjectDeletionError } from '../objects/prefix-delete';
+import { grantedPrefixes, type PrefixTarget } from '../../policies/prefix-grants';
+import { isS3ShareManagedPolicy, ROLE_OWNER_TAG } from '../../policies/ownership';
+import { decodePolicyDocument } from '../../policies/statements';
+import { assumableRoleArns, trustNamesOnly } from '../../policies/trust';
 
 export type RemovalType =
   | 'objects'
@@ -164,81 +160,6 @@ async function allPages<P extends { IsTruncated?: boolean; Marker?: string }, T>
     Marker = page.IsTruncated ? page.Marker : undefined;
   } while (Marker);
   return out;
-}
-
-/** arn:aws:iam::ACCOUNT:policy/PATH/NAME -> path and name; undefined for AWS-managed policies. */
-export function customerPolicyParts(arn: string): { path: string; name: string } | undefined {
-  const m = /^arn:aws[a-z-]*:iam::(\d{12}):policy(\/(?:.*\/)?)([^/]+)$/.exec(arn);
-  if (!m) return undefined;
-  return { path: m[2]!, name: m[3]! };
-}
-
-/** A customer-managed policy that s3-share created: path /s3-share/ or a name starting with "s3-share". */
-export function isS3ShareManagedPolicy(arn: string): boolean {
-  const parts = customerPolicyParts(arn);
-  return !!parts && (parts.path === MANAGED_POLICY_PATH || parts.name.startsWith(MANAGED_POLICY_NAME_PREFIX));
-}
-
-interface Statement {
-  Effect?: unknown;
-  Action?: unknown;
-  Resource?: unknown;
-  Principal?: unknown;
-  Condition?: unknown;
-}
-const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const statementsOf = (doc: unknown): Statement[] =>
-  doc && typeof doc === 'object' ? asList((doc as { Statement?: unknown }).Statement).filter((s): s is Statement => !!s && typeof s === 'object') : [];
-
-/**
- * Role ARNs that Allow statements granting only sts:AssumeRole (and sts:TagSession) name
- * literally; a wildcard ARN names no particular role and is ignored.
- */
-export function assumableRoleArns(documents: unknown[]): string[] {
-  const arns = new Set<string>();
-  for (const s of documents.flatMap(statementsOf)) {
-    const actions = asList(s.Action);
-    if (s.Effect !== 'Allow' || !actions.length) continue;
-    if (!actions.every((a) => typeof a === 'string' && /^sts:(AssumeRole|TagSession)$/i.test(a))) continue;
-    for (const r of asList(s.Resource)) {
-      if (typeof r === 'string' && /^arn:aws[a-z-]*:iam::\d{12}:role\/[^*?]+$/.test(r)) arns.add(r);
-    }
-  }
-  return [...arns];
-}
-
-/**
- * Whether a trust policy's Allow statements admit this user and nobody else: each statement
- * either names the user's ARN as its only principal, or names the account (root ARN or bare id)
- * with a condition aws:PrincipalArn (ArnEquals / StringEquals / ArnLike / StringLike) equal to
- * exactly the user's ARN, which is what `create --role` writes.
- */
-export function trustNamesOnly(trustDocument: unknown, userArn: string): boolean {
-  const allows = statementsOf(trustDocument).filter((s) => s.Effect === 'Allow');
-  const account = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(userArn)?.[1];
-  return (
-    allows.length > 0 &&
-    allows.every((s) => {
-      const p = s.Principal;
-      if (!p || typeof p !== 'object') return false;
-      const entries = Object.entries(p as Record<string, unknown>).flatMap(([kind, v]) => asList(v).map((x) => [kind, String(x)] as const));
-      if (entries.length !== 1 || entries[0]![0] !== 'AWS') return false;
-      const principal = entries[0]![1];
-      if (principal === userArn) return true;
-      if (!account || (principal !== account && !/^arn:aws[a-z-]*:iam::\d{12}:root$/.test(principal)) || !principal.includes(account)) return false;
-      const condition = s.Condition;
-      if (!condition || typeof condition !== 'object') return false;
-      const checks = Object.entries(condition as Record<string, unknown>);
-      const pinned = checks.some(
-        ([op, kv]) =>
-          /^(ArnEquals|StringEquals|ArnLike|StringLike)$/.test(op) &&
-          !!kv &&
-          typeof kv === 'object' &&
-          Object.entries(kv as Record<string, unknown>).some(([k, v]) => k.toLowerCase() === 'aws:principalarn' && asList(v).length === 1 && asList(v)[0] === userArn),
-      );
-      return pinned;
-    })
-  );
 }
 
 const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);

@@ -13,6 +13,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { errorCode } from '../../aws/errors';
+import { decodePolicyDocument } from '../../policies/statements';
 import { createLimiter, mapOrdered, withLimit } from '../concurrency';
 
 export interface UserPolicyRecord {
@@ -28,17 +29,6 @@ export interface ListUserPoliciesInput {
   users: string[];
   /** Requests in flight at most. */
   concurrency: number;
-}
-
-/** IAM returns policy documents URL-encoded. */
-export function decodePolicyDocument(encoded: string | undefined): unknown {
-  if (!encoded) return null;
-  const text = decodeURIComponent(encoded);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

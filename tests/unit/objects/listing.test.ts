@@ -2,7 +2,8 @@ import { GetUserPolicyCommand, IAMClient, ListUserPoliciesCommand } from '@aws-s
 import { GetBucketLocationCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { listablePrefixes, listObjects, objectUrl } from '../../../src/services/objects/list';
+import { listablePrefixes } from '../../../src/policies/prefix-grants';
+import { listObjects, objectUrl } from '../../../src/services/objects/list';
 import { awsError, runCommand } from '../support/run-cli';
 
 const s3 = mockClient(S3Client);

@@ -1,7 +1,8 @@
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DELETE_BATCH } from '../../../src/services/objects/batch-delete';
-import { deletePrefixObjects, grantedPrefixes } from '../../../src/services/objects/prefix-delete';
+import { grantedPrefixes } from '../../../src/policies/prefix-grants';
+import { deletePrefixObjects } from '../../../src/services/objects/prefix-delete';
 
 const doc = (...Statement: Record<string, unknown>[]) => ({ Version: '2012-10-17', Statement });
 const allow = (Action: unknown, Resource: unknown) => ({ Effect: 'Allow', Action, Resource });

@@ -5,7 +5,9 @@ import {
   GetUserCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
-import { deleteUsers, isS3ShareManagedPolicy, trustNamesOnly, assumableRoleArns, type DeleteUsersInput } from '../../../src/services/users/delete-user';
+import { isS3ShareManagedPolicy } from '../../../src/policies/ownership';
+import { assumableRoleArns, trustNamesOnly } from '../../../src/policies/trust';
+import { deleteUsers, type DeleteUsersInput } from '../../../src/services/users/delete-user';
 import { silentReporter } from '../../../src/output/reporter';
 import { ACCOUNT, fakeIam, noSuchEntity, userArn, writeCalls, type FakeAccount } from '../support/mock-iam';
 

@@ -20,7 +20,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { listBuckets, regionFromLocation } from '../../../src/services/buckets/list';
 import { whoami } from '../../../src/services/users/identity';
-import { decodePolicyDocument, listUserPolicies } from '../../../src/services/users/policies';
+import { decodePolicyDocument } from '../../../src/policies/statements';
+import { listUserPolicies } from '../../../src/services/users/policies';
 import { listUsers } from '../../../src/services/users/list';
 
 const iamMock = mockClient(IAMClient);
