@@ -58,6 +58,11 @@ export function errorCode(err: unknown): string {
   return e.Code ?? e.name ?? e.code ?? 'Error';
 }
 
+/** IAM's "no such user, role, policy or profile": usually "already gone" or "not made yet". */
+export function isNoSuchEntity(err: unknown): boolean {
+  return /^NoSuchEntity/.test(errorCode(err));
+}
+
 export function describeAwsError(err: unknown): string {
   const e = (err ?? {}) as AwsLikeError;
   const code = errorCode(err);

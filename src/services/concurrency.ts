@@ -59,6 +59,22 @@ export async function* mapOrdered<T, R>(source: AsyncIterable<T> | Iterable<T>, 
   }
 }
 
+/**
+ * Runs fn on each item with at most `limit` running at once, and resolves when all have settled.
+ * fn must not reject: each caller records its own per-item outcome. `stopped` is asked before each
+ * new item; once it says true no further item starts (those running still finish).
+ */
+export async function forEachBounded<T>(items: Iterable<T>, limit: number, fn: (item: T) => Promise<void>, stopped: () => boolean = () => false): Promise<void> {
+  const running = new Set<Promise<void>>();
+  for (const item of items) {
+    if (stopped()) break;
+    const tracked: Promise<void> = fn(item).finally(() => running.delete(tracked));
+    running.add(tracked);
+    if (running.size >= limit) await Promise.race(running);
+  }
+  await Promise.all(running);
+}
+
 interface SendingClient {
   send(...args: never[]): Promise<unknown>;
 }

@@ -4,6 +4,7 @@
  * deleted. Filters apply to both sides, so an excluded object is never deleted. No AWS calls
  * here: the remote side comes in as a listing, which makes the plan testable and --dry-run exact.
  */
+import { forEachBounded } from '../concurrency';
 import type { Destination } from './destination';
 import { keyFor } from './destination';
 import { isIncluded, type CompiledFilter } from './filters';
@@ -56,18 +57,13 @@ export async function planSync(input: PlanInput, remote: ReadonlyMap<string, Rem
     decided.push({ file, reason: undefined });
   }
   const listing = await remote;
-  const inFlight = new Set<Promise<void>>();
-  for (const entry of decided) {
-    const task: Promise<void> = input.strategy.decide(entry.file, listing.get(entry.file.relativePath)).then(
+  await forEachBounded(decided, input.concurrency, (entry) =>
+    input.strategy.decide(entry.file, listing.get(entry.file.relativePath)).then(
       (reason) => void (entry.reason = reason),
       // A file that cannot be read to compare is uploaded, and fails there with its own error.
       () => void (entry.reason = 'checksum'),
-    );
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= input.concurrency) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
+    ),
+  );
 
   const plan: SyncPlan = { uploads: [], skips: [], deletes: [], issues, uploadBytes: 0 };
   for (const { file, reason } of decided) {

@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError, isAwsError } from '../../aws/errors';
+import { forEachBounded } from '../concurrency';
 import { createBufferBudget } from './buffer-budget';
 import { contentTypeFor } from './content-type';
 import { uploadFile, type UploadResult } from './upload';
@@ -58,30 +59,28 @@ export async function uploadMany<T extends UploadItem>(s3: S3Client, input: Uplo
   if (input.signal?.aborted) stop.abort(input.signal.reason);
   input.signal?.addEventListener('abort', onAbort, { once: true });
   const budget = createBufferBudget(input.memoryBytes ?? DEFAULT_MEMORY_BYTES);
-  const inFlight = new Set<Promise<void>>();
   try {
-    for (const upload of input.uploads) {
-      if (stop.signal.aborted) break;
-      const task = uploadFile(s3, {
-        bucket: input.bucket,
-        key: upload.key,
-        source: upload.path,
-        size: upload.size,
-        contentType: contentTypeFor(upload.key),
-        signal: stop.signal,
-        budget,
-        onProgress: (bytes) => sink.progress?.(bytes),
-      }).then(
-        (result) => sink.outcome({ status: 'uploaded', upload, result }),
-        (err: unknown) => {
-          if (!stop.signal.aborted) sink.outcome({ status: 'failed', upload, error: describeFileError(err) });
-        },
-      );
-      const tracked = task.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-      if (inFlight.size >= input.concurrency) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
+    await forEachBounded(
+      input.uploads,
+      input.concurrency,
+      (upload) =>
+        uploadFile(s3, {
+          bucket: input.bucket,
+          key: upload.key,
+          source: upload.path,
+          size: upload.size,
+          contentType: contentTypeFor(upload.key),
+          signal: stop.signal,
+          budget,
+          onProgress: (bytes) => sink.progress?.(bytes),
+        }).then(
+          (result) => sink.outcome({ status: 'uploaded', upload, result }),
+          (err: unknown) => {
+            if (!stop.signal.aborted) sink.outcome({ status: 'failed', upload, error: describeFileError(err) });
+          },
+        ),
+      () => stop.signal.aborted,
+    );
   } finally {
     input.signal?.removeEventListener('abort', onAbort);
   }
