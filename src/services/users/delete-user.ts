@@ -58,7 +58,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError, errorCode } from '../../aws/errors';
+import { describeAwsError, errorCode, isNoSuchEntity } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
 import { createLimiter } from '../concurrency';
@@ -137,15 +137,13 @@ export interface DeleteUsersClients {
   s3?: () => Promise<S3Client>;
 }
 
-const isGone = (err: unknown) => /^NoSuchEntity/.test(errorCode(err));
-
 /** Runs a removal; false when the item was already gone. */
 async function removal(call: () => Promise<unknown>): Promise<boolean> {
   try {
     await call();
     return true;
   } catch (err) {
-    if (isGone(err)) return false;
+    if (isNoSuchEntity(err)) return false;
     throw err;
   }
 }
@@ -248,7 +246,7 @@ export async function planUserDeletion(ctx: PlanContext, UserName: string): Prom
     userArn = User?.Arn ?? '';
     boundary = User?.PermissionsBoundary?.PermissionsBoundaryArn;
   } catch (err) {
-    if (isGone(err)) throw new OperationError(`user ${UserName} does not exist (NoSuchEntity)`, 'NoSuchEntity');
+    if (isNoSuchEntity(err)) throw new OperationError(`user ${UserName} does not exist (NoSuchEntity)`, 'NoSuchEntity');
     throw err;
   }
   const [keys, inline, attached, loginProfile, mfa, certs, sshKeys, serviceCreds, groups] = await Promise.all([
@@ -258,7 +256,7 @@ export async function planUserDeletion(ctx: PlanContext, UserName: string): Prom
     iam.send(new GetLoginProfileCommand({ UserName })).then(
       () => true,
       (err: unknown) => {
-        if (isGone(err)) return false;
+        if (isNoSuchEntity(err)) return false;
         throw err;
       },
     ),
@@ -333,7 +331,7 @@ async function ownedRole(
     trust = decodePolicyDocument(Role.AssumeRolePolicyDocument);
     tags = Role.Tags;
   } catch (err) {
-    if (isGone(err)) return undefined;
+    if (isNoSuchEntity(err)) return undefined;
     throw err;
   }
   tags ??= await allPages((Marker) => iam.send(new ListRoleTagsCommand({ RoleName, Marker })), (p) => p.Tags);
@@ -371,7 +369,7 @@ async function deleteManagedPolicyIfUnused(iam: IAMClient, PolicyArn: string, re
   try {
     attachments = (await iam.send(new GetPolicyCommand({ PolicyArn }))).Policy?.AttachmentCount ?? 0;
   } catch (err) {
-    if (isGone(err)) return false;
+    if (isNoSuchEntity(err)) return false;
     throw err;
   }
   if (attachments > 0) {
@@ -400,7 +398,7 @@ async function deleteRole(iam: IAMClient, RoleName: string, reporter: Reporter, 
       await removal(() => iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName: ip.InstanceProfileName })));
     }
   } catch (err) {
-    if (isGone(err)) return false;
+    if (isNoSuchEntity(err)) return false;
     throw err;
   }
   return removal(() => iam.send(new DeleteRoleCommand({ RoleName })));
