@@ -30,7 +30,6 @@ import {
   DeleteVirtualMFADeviceCommand,
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
-  GetAccountAuthorizationDetailsCommand,
   GetLoginProfileCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -38,27 +37,28 @@ import {
   GetRolePolicyCommand,
   GetUserCommand,
   GetUserPolicyCommand,
-  ListAccessKeysCommand,
-  ListAttachedRolePoliciesCommand,
-  ListAttachedUserPoliciesCommand,
-  ListGroupsForUserCommand,
-  ListInstanceProfilesForRoleCommand,
-  ListMFADevicesCommand,
-  ListPolicyVersionsCommand,
-  ListRolePoliciesCommand,
-  ListRoleTagsCommand,
   ListServiceSpecificCredentialsCommand,
-  ListSigningCertificatesCommand,
-  ListSSHPublicKeysCommand,
-  ListUserPoliciesCommand,
+  paginateGetAccountAuthorizationDetails,
+  paginateListAccessKeys,
+  paginateListAttachedRolePolicies,
+  paginateListAttachedUserPolicies,
+  paginateListGroupsForUser,
+  paginateListInstanceProfilesForRole,
+  paginateListMFADevices,
+  paginateListPolicyVersions,
+  paginateListRolePolicies,
+  paginateListRoleTags,
+  paginateListSigningCertificates,
+  paginateListSSHPublicKeys,
+  paginateListUserPolicies,
   RemoveRoleFromInstanceProfileCommand,
   RemoveUserFromGroupCommand,
-  type GetAccountAuthorizationDetailsCommandOutput,
   type IAMClient,
   type Tag,
 } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError, errorCode, isNoSuchEntity } from '../../aws/errors';
+import { collectItems } from '../../aws/pagination';
 import { OperationError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
 import { createLimiter } from '../concurrency';
@@ -148,18 +148,6 @@ async function removal(call: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** Follows IAM's Marker/IsTruncated pagination. */
-async function allPages<P extends { IsTruncated?: boolean; Marker?: string }, T>(fetch: (Marker?: string) => Promise<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
-  const out: T[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await fetch(Marker);
-    out.push(...(items(page) ?? []));
-    Marker = page.IsTruncated ? page.Marker : undefined;
-  } while (Marker);
-  return out;
-}
-
 const roleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /**
@@ -174,11 +162,7 @@ function referenceScanner(iam: IAMClient): () => Promise<ReferenceIndex | undefi
     (scan ??= (async () => {
       const holders: Array<{ who: string; user?: string; policyArn?: string; attachments?: number; text: string }> = [];
       try {
-        const pages = await allPages(
-          (Marker) => iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['User', 'Group', 'Role', 'LocalManagedPolicy'], Marker })),
-          (page: GetAccountAuthorizationDetailsCommandOutput) => [page],
-        );
-        for (const page of pages) {
+        for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, { Filter: ['User', 'Group', 'Role', 'LocalManagedPolicy'] })) {
           for (const u of page.UserDetailList ?? []) {
             for (const p of u.UserPolicyList ?? []) holders.push({ who: `user ${u.UserName}`, user: u.UserName, text: JSON.stringify(decodePolicyDocument(p.PolicyDocument)) });
           }
@@ -220,7 +204,7 @@ interface PlanContext {
 }
 
 async function inlineDocuments(iam: IAMClient, UserName: string): Promise<Array<{ name: string; document: unknown }>> {
-  const names = await allPages((Marker) => iam.send(new ListUserPoliciesCommand({ UserName, Marker })), (p) => p.PolicyNames);
+  const names = await collectItems(paginateListUserPolicies({ client: iam }, { UserName }), (p) => p.PolicyNames);
   return Promise.all(
     names.map(async (PolicyName) => {
       const out = await iam.send(new GetUserPolicyCommand({ UserName, PolicyName }));
@@ -250,9 +234,9 @@ export async function planUserDeletion(ctx: PlanContext, UserName: string): Prom
     throw err;
   }
   const [keys, inline, attached, loginProfile, mfa, certs, sshKeys, serviceCreds, groups] = await Promise.all([
-    allPages((Marker) => iam.send(new ListAccessKeysCommand({ UserName, Marker })), (p) => p.AccessKeyMetadata),
+    collectItems(paginateListAccessKeys({ client: iam }, { UserName }), (p) => p.AccessKeyMetadata),
     inlineDocuments(iam, UserName),
-    allPages((Marker) => iam.send(new ListAttachedUserPoliciesCommand({ UserName, Marker })), (p) => p.AttachedPolicies),
+    collectItems(paginateListAttachedUserPolicies({ client: iam }, { UserName }), (p) => p.AttachedPolicies),
     iam.send(new GetLoginProfileCommand({ UserName })).then(
       () => true,
       (err: unknown) => {
@@ -260,11 +244,11 @@ export async function planUserDeletion(ctx: PlanContext, UserName: string): Prom
         throw err;
       },
     ),
-    allPages((Marker) => iam.send(new ListMFADevicesCommand({ UserName, Marker })), (p) => p.MFADevices),
-    allPages((Marker) => iam.send(new ListSigningCertificatesCommand({ UserName, Marker })), (p) => p.Certificates),
-    allPages((Marker) => iam.send(new ListSSHPublicKeysCommand({ UserName, Marker })), (p) => p.SSHPublicKeys),
+    collectItems(paginateListMFADevices({ client: iam }, { UserName }), (p) => p.MFADevices),
+    collectItems(paginateListSigningCertificates({ client: iam }, { UserName }), (p) => p.Certificates),
+    collectItems(paginateListSSHPublicKeys({ client: iam }, { UserName }), (p) => p.SSHPublicKeys),
     iam.send(new ListServiceSpecificCredentialsCommand({ UserName })).then((o) => o.ServiceSpecificCredentials ?? []),
-    allPages((Marker) => iam.send(new ListGroupsForUserCommand({ UserName, Marker })), (p) => p.Groups),
+    collectItems(paginateListGroupsForUser({ client: iam }, { UserName }), (p) => p.Groups),
   ]);
 
   const ours = attached.map((p) => p.PolicyArn ?? '').filter(isS3ShareManagedPolicy);
@@ -334,7 +318,7 @@ async function ownedRole(
     if (isNoSuchEntity(err)) return undefined;
     throw err;
   }
-  tags ??= await allPages((Marker) => iam.send(new ListRoleTagsCommand({ RoleName, Marker })), (p) => p.Tags);
+  tags ??= await collectItems(paginateListRoleTags({ client: iam }, { RoleName }), (p) => p.Tags);
   const tagged = tags.some((t) => t.Key === ROLE_OWNER_TAG && t.Value === UserName);
   if (!tagged && !trustNamesOnly(trust, userArn)) {
     reporter.warn(`${UserName}: role ${RoleName} is not tagged ${ROLE_OWNER_TAG}=${UserName} and trusts others too: kept`);
@@ -352,12 +336,12 @@ async function ownedRole(
   }
   const documents: unknown[] = [];
   if (ctx.deleteObjects) {
-    const names = await allPages((Marker) => iam.send(new ListRolePoliciesCommand({ RoleName, Marker })), (p) => p.PolicyNames);
+    const names = await collectItems(paginateListRolePolicies({ client: iam }, { RoleName }), (p) => p.PolicyNames);
     for (const PolicyName of names) {
       const out = await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }));
       documents.push(decodePolicyDocument(out.PolicyDocument));
     }
-    const attached = await allPages((Marker) => iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker })), (p) => p.AttachedPolicies);
+    const attached = await collectItems(paginateListAttachedRolePolicies({ client: iam }, { RoleName }), (p) => p.AttachedPolicies);
     for (const p of attached) if (p.PolicyArn && isS3ShareManagedPolicy(p.PolicyArn)) documents.push((await managedDocument(iam, p.PolicyArn)).document);
   }
   return { RoleName, documents };
@@ -376,7 +360,7 @@ async function deleteManagedPolicyIfUnused(iam: IAMClient, PolicyArn: string, re
     reporter.warn(`${who}: policy ${PolicyArn} is still attached elsewhere: kept`);
     return false;
   }
-  const versions = await allPages((Marker) => iam.send(new ListPolicyVersionsCommand({ PolicyArn, Marker })), (p) => p.Versions);
+  const versions = await collectItems(paginateListPolicyVersions({ client: iam }, { PolicyArn }), (p) => p.Versions);
   for (const v of versions) {
     if (!v.IsDefaultVersion && v.VersionId) await removal(() => iam.send(new DeletePolicyVersionCommand({ PolicyArn, VersionId: v.VersionId })));
   }
@@ -385,15 +369,15 @@ async function deleteManagedPolicyIfUnused(iam: IAMClient, PolicyArn: string, re
 
 async function deleteRole(iam: IAMClient, RoleName: string, reporter: Reporter, who: string): Promise<boolean> {
   try {
-    const inline = await allPages((Marker) => iam.send(new ListRolePoliciesCommand({ RoleName, Marker })), (p) => p.PolicyNames);
+    const inline = await collectItems(paginateListRolePolicies({ client: iam }, { RoleName }), (p) => p.PolicyNames);
     for (const PolicyName of inline) await removal(() => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })));
-    const attached = await allPages((Marker) => iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker })), (p) => p.AttachedPolicies);
+    const attached = await collectItems(paginateListAttachedRolePolicies({ client: iam }, { RoleName }), (p) => p.AttachedPolicies);
     for (const p of attached) {
       const PolicyArn = p.PolicyArn ?? '';
       await removal(() => iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })));
       if (isS3ShareManagedPolicy(PolicyArn)) await deleteManagedPolicyIfUnused(iam, PolicyArn, reporter, who);
     }
-    const profiles = await allPages((Marker) => iam.send(new ListInstanceProfilesForRoleCommand({ RoleName, Marker })), (p) => p.InstanceProfiles);
+    const profiles = await collectItems(paginateListInstanceProfilesForRole({ client: iam }, { RoleName }), (p) => p.InstanceProfiles);
     for (const ip of profiles) {
       await removal(() => iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName, InstanceProfileName: ip.InstanceProfileName })));
     }

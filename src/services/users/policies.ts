@@ -13,6 +13,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { errorCode } from '../../aws/errors';
+import { collectItems } from '../../aws/pagination';
 import { decodePolicyDocument } from '../../policies/statements';
 import { createLimiter, mapOrdered, withLimit } from '../concurrency';
 
@@ -86,8 +87,8 @@ interface InlinePolicy {
 
 async function readUser(iam: IAMClient, UserName: string, managedDocument: (arn: string) => Promise<unknown>): Promise<UserPolicyRecord[]> {
   const [inlineNames, attached] = await Promise.all([
-    collect(paginateListUserPolicies({ client: iam }, { UserName }), (page) => page.PolicyNames ?? []),
-    collect(paginateListAttachedUserPolicies({ client: iam }, { UserName }), (page) => page.AttachedPolicies ?? []),
+    collectItems(paginateListUserPolicies({ client: iam }, { UserName }), (page) => page.PolicyNames),
+    collectItems(paginateListAttachedUserPolicies({ client: iam }, { UserName }), (page) => page.AttachedPolicies),
   ]);
   const inline = Promise.all(
     inlineNames.map(async (PolicyName) => {
@@ -115,12 +116,6 @@ async function recordsFor(
   );
   const inlineRecords = (await inline).map((p): UserPolicyRecord => ({ UserName, PolicyName: p.PolicyName, PolicyType: 'inline', Document: p.Document }));
   return [...inlineRecords, ...(await Promise.all(managed))];
-}
-
-async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[]): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) out.push(...items(page));
-  return out;
 }
 
 /** The default version's document of a managed policy, fetched once per ARN. */
