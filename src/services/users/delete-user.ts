@@ -32,7 +32,6 @@ import {
   DetachUserPolicyCommand,
   GetLoginProfileCommand,
   GetPolicyCommand,
-  GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   GetUserCommand,
@@ -67,6 +66,7 @@ import { grantedPrefixes, type PrefixTarget } from '../../policies/prefix-grants
 import { isS3ShareManagedPolicy, ROLE_OWNER_TAG } from '../../policies/ownership';
 import { decodePolicyDocument } from '../../policies/statements';
 import { assumableRoleArns, trustNamesOnly } from '../../policies/trust';
+import { readManagedPolicy } from './managed-policy';
 
 export type RemovalType =
   | 'objects'
@@ -213,13 +213,6 @@ async function inlineDocuments(iam: IAMClient, UserName: string): Promise<Array<
   );
 }
 
-async function managedDocument(iam: IAMClient, PolicyArn: string): Promise<{ document: unknown; attachments: number }> {
-  const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
-  const VersionId = Policy?.DefaultVersionId;
-  const version = VersionId ? await iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId })) : undefined;
-  return { document: decodePolicyDocument(version?.PolicyVersion?.Document), attachments: Policy?.AttachmentCount ?? 0 };
-}
-
 /** Discovers everything attached to a user, in removal order. Writes nothing. */
 export async function planUserDeletion(ctx: PlanContext, UserName: string): Promise<UserPlan> {
   const { iam } = ctx;
@@ -252,7 +245,7 @@ export async function planUserDeletion(ctx: PlanContext, UserName: string): Prom
   ]);
 
   const ours = attached.map((p) => p.PolicyArn ?? '').filter(isS3ShareManagedPolicy);
-  const oursDocs = await Promise.all(ours.map(async (arn) => ({ arn, ...(await managedDocument(iam, arn)) })));
+  const oursDocs = await Promise.all(ours.map(async (arn) => ({ arn, ...(await readManagedPolicy(iam, arn)) })));
   const userDocuments = [...inline.map((p) => p.document), ...oursDocs.map((p) => p.document)];
 
   const roles: string[] = [];
@@ -342,7 +335,7 @@ async function ownedRole(
       documents.push(decodePolicyDocument(out.PolicyDocument));
     }
     const attached = await collectItems(paginateListAttachedRolePolicies({ client: iam }, { RoleName }), (p) => p.AttachedPolicies);
-    for (const p of attached) if (p.PolicyArn && isS3ShareManagedPolicy(p.PolicyArn)) documents.push((await managedDocument(iam, p.PolicyArn)).document);
+    for (const p of attached) if (p.PolicyArn && isS3ShareManagedPolicy(p.PolicyArn)) documents.push((await readManagedPolicy(iam, p.PolicyArn)).document);
   }
   return { RoleName, documents };
 }

@@ -4,8 +4,6 @@ import {
   type GetAccountAuthorizationDetailsCommandOutput,
   type PolicyDetail,
   type UserDetail,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
   GetUserPolicyCommand,
   paginateListAttachedUserPolicies,
   paginateListUserPolicies,
@@ -16,6 +14,7 @@ import { errorCode } from '../../aws/errors';
 import { collectItems } from '../../aws/pagination';
 import { decodePolicyDocument } from '../../policies/statements';
 import { createLimiter, mapOrdered, withLimit } from '../concurrency';
+import { readManagedPolicy } from './managed-policy';
 
 export interface UserPolicyRecord {
   UserName: string;
@@ -124,13 +123,7 @@ function managedDocumentCache(iam: IAMClient): (arn: string) => Promise<unknown>
   return (PolicyArn) => {
     let doc = cache.get(PolicyArn);
     if (!doc) {
-      doc = (async () => {
-        const policy = await iam.send(new GetPolicyCommand({ PolicyArn }));
-        const VersionId = policy.Policy?.DefaultVersionId;
-        if (!VersionId) return null;
-        const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId }));
-        return decodePolicyDocument(version.PolicyVersion?.Document);
-      })();
+      doc = readManagedPolicy(iam, PolicyArn).then((policy) => policy.document);
       cache.set(PolicyArn, doc);
     }
     return doc;
