@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { isS3ShareManagedPolicy } from '../../../src/policies/ownership';
 import { assumableRoleArns, trustNamesOnly } from '../../../src/policies/trust';
-import { deleteUsers, type DeleteUsersInput } from '../../../src/services/users/delete-user';
+import { deleteUsers, type DeleteUsersInput } from '../../../src/services/users/delete/delete-users';
 import { silentReporter } from '../../../src/output/reporter';
 import { ACCOUNT, fakeIam, noSuchEntity, userArn, writeCalls, type FakeAccount } from '../support/mock-iam';
 
