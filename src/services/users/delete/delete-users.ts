@@ -10,9 +10,9 @@ import { OperationError } from '../../../errors';
 import type { Reporter } from '../../../output/reporter';
 import type { PrefixTarget } from '../../../policies/prefix-grants';
 import { createLimiter } from '../../concurrency';
-import { deletePrefixObjects, ObjectDeletionError } from '../../objects/prefix-delete';
+import { ObjectDeletionError } from '../../objects/prefix-delete';
 import { planUserDeletion, referenceScanner, type PlanContext } from './discover';
-import { runStep } from './remove';
+import { runObjectsStep, runStep } from './remove';
 import type { RemovalRecord, RemovalStep } from './types';
 
 export interface UserOutcome {
@@ -102,8 +102,7 @@ export async function deleteUsers(clients: DeleteUsersClients, input: DeleteUser
         for (const s of p.plan.steps) {
           try {
             if (s.Type === 'objects') {
-              if (!s3 || !s.target) throw new Error('no S3 client for --delete-objects');
-              const Count = await deletePrefixObjects(s3, s.target);
+              const Count = await runObjectsStep(s3, s);
               reporter.info(`${p.UserName}: deleted ${Count} object(s) under ${s.Id}`);
               const r = recordOf({ ...s, Count });
               removed.push(r);

@@ -28,10 +28,12 @@ import {
   RemoveUserFromGroupCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isNoSuchEntity } from '../../../aws/errors';
 import { collectItems } from '../../../aws/pagination';
 import type { Reporter } from '../../../output/reporter';
 import { isS3ShareManagedPolicy } from '../../../policies/ownership';
+import { deletePrefixObjects } from '../../objects/prefix-delete';
 import type { RemovalStep } from './types';
 
 /** Runs a removal; false when the item was already gone. */
@@ -122,4 +124,10 @@ export async function runStep(iam: IAMClient, s: RemovalStep, reporter: Reporter
     case 'user':
       return removal(() => iam.send(new DeleteUserCommand({ UserName })));
   }
+}
+
+/** Empties the folder of an objects step: how many objects were deleted. */
+export async function runObjectsStep(s3: S3Client | undefined, s: RemovalStep): Promise<number> {
+  if (!s3 || !s.target) throw new Error('no S3 client for --delete-objects');
+  return deletePrefixObjects(s3, s.target);
 }
