@@ -50,7 +50,7 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
     }
     const reporter = reporterFor(opts, io);
     const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([import('../aws/clients'), import('../services/users/delete-user')]);
+    const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([import('../aws/clients'), import('../services/users/delete/delete-users')]);
     if (opts.dryRun) reporter.info('dry run: nothing will be removed');
 
     const emitter = createRecordEmitter(opts.nl ? 'nl' : 'json', io.stdout);

@@ -10,7 +10,7 @@ import { formatObject } from '../output/records';
 import type { Reporter } from '../output/reporter';
 import type { AccountPrincipal } from '../policies/bucket-grants';
 import type { AccessMode } from '../policies/templates';
-import type { BucketPolicyPlan } from '../services/buckets/policy';
+import type { BucketPolicyPlan } from '../services/buckets/cross-account';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import type { CliIo } from '../io';
 
@@ -87,7 +87,7 @@ export async function runGrantAccount(bucket: string, opts: GrantAccountOptions,
   const input = await grantAccountInput(bucket, opts);
   for (const notice of input.notices) reporter.info(notice);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createS3Client }, { planGrantAccount }] = await Promise.all([import('../aws/clients'), import('../services/buckets/policy')]);
+  const [{ createS3Client }, { planGrantAccount }] = await Promise.all([import('../aws/clients'), import('../services/buckets/cross-account')]);
   const s3 = await createS3Client(ctx);
   const plan = await planGrantAccount(s3, input, reporter);
   const what = `${input.mode} on ${input.prefix ? `${bucket}/${input.prefix}` : bucket} for ${input.principal.arn}`;

@@ -48,7 +48,7 @@ export async function runRevokeAccount(bucket: string, opts: RevokeAccountOption
   const { selector, notices } = await revokeSelector(bucket, opts);
   for (const notice of notices) reporter.info(notice);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createS3Client }, { planRevokeAccount }] = await Promise.all([import('../aws/clients'), import('../services/buckets/policy')]);
+  const [{ createS3Client }, { planRevokeAccount }] = await Promise.all([import('../aws/clients'), import('../services/buckets/cross-account')]);
   const plan = await planRevokeAccount(await createS3Client(ctx), bucket, selector);
   const whose = `${selector.principal ? selector.principal.arn : `account ${selector.account}`}${selector.prefix ? ` on ${selector.prefix}` : ''}`;
   const unchanged =

@@ -4,8 +4,6 @@ import {
   type GetAccountAuthorizationDetailsCommandOutput,
   type PolicyDetail,
   type UserDetail,
-  GetPolicyCommand,
-  GetPolicyVersionCommand,
   GetUserPolicyCommand,
   paginateListAttachedUserPolicies,
   paginateListUserPolicies,
@@ -13,8 +11,10 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { errorCode } from '../../aws/errors';
+import { collectItems } from '../../aws/pagination';
 import { decodePolicyDocument } from '../../policies/statements';
 import { createLimiter, mapOrdered, withLimit } from '../concurrency';
+import { readManagedPolicy } from './managed-policy';
 
 export interface UserPolicyRecord {
   UserName: string;
@@ -86,8 +86,8 @@ interface InlinePolicy {
 
 async function readUser(iam: IAMClient, UserName: string, managedDocument: (arn: string) => Promise<unknown>): Promise<UserPolicyRecord[]> {
   const [inlineNames, attached] = await Promise.all([
-    collect(paginateListUserPolicies({ client: iam }, { UserName }), (page) => page.PolicyNames ?? []),
-    collect(paginateListAttachedUserPolicies({ client: iam }, { UserName }), (page) => page.AttachedPolicies ?? []),
+    collectItems(paginateListUserPolicies({ client: iam }, { UserName }), (page) => page.PolicyNames),
+    collectItems(paginateListAttachedUserPolicies({ client: iam }, { UserName }), (page) => page.AttachedPolicies),
   ]);
   const inline = Promise.all(
     inlineNames.map(async (PolicyName) => {
@@ -117,25 +117,13 @@ async function recordsFor(
   return [...inlineRecords, ...(await Promise.all(managed))];
 }
 
-async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[]): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) out.push(...items(page));
-  return out;
-}
-
 /** The default version's document of a managed policy, fetched once per ARN. */
 function managedDocumentCache(iam: IAMClient): (arn: string) => Promise<unknown> {
   const cache = new Map<string, Promise<unknown>>();
   return (PolicyArn) => {
     let doc = cache.get(PolicyArn);
     if (!doc) {
-      doc = (async () => {
-        const policy = await iam.send(new GetPolicyCommand({ PolicyArn }));
-        const VersionId = policy.Policy?.DefaultVersionId;
-        if (!VersionId) return null;
-        const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId }));
-        return decodePolicyDocument(version.PolicyVersion?.Document);
-      })();
+      doc = readManagedPolicy(iam, PolicyArn).then((policy) => policy.document);
       cache.set(PolicyArn, doc);
     }
     return doc;

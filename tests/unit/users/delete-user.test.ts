@@ -2,12 +2,14 @@ import {
   DeleteAccessKeyCommand,
   DeleteUserCommand,
   DeleteUserPolicyCommand,
+  GetAccountAuthorizationDetailsCommand,
   GetUserCommand,
   IAMClient,
+  ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import { isS3ShareManagedPolicy } from '../../../src/policies/ownership';
 import { assumableRoleArns, trustNamesOnly } from '../../../src/policies/trust';
-import { deleteUsers, type DeleteUsersInput } from '../../../src/services/users/delete-user';
+import { deleteUsers, type DeleteUsersInput } from '../../../src/services/users/delete/delete-users';
 import { silentReporter } from '../../../src/output/reporter';
 import { ACCOUNT, fakeIam, noSuchEntity, userArn, writeCalls, type FakeAccount } from '../support/mock-iam';
 
@@ -162,6 +164,18 @@ describe('deleteUsers', () => {
     expect(records).toHaveLength(15 + 2);
     expect(records[0]).toEqual({ UserName: 'alice', Type: 'access-key', Id: 'AKIA1' });
   });
+
+  test('a listing IAM returns in pages is read to the last page', async () => {
+    iam = fakeIam({ users: { dave: {} } });
+    iam
+      .on(ListAccessKeysCommand, { UserName: 'dave', Marker: undefined })
+      .resolves({ AccessKeyMetadata: [{ AccessKeyId: 'AKIA1' }], IsTruncated: true, Marker: 'm1' })
+      .on(ListAccessKeysCommand, { UserName: 'dave', Marker: 'm1' })
+      .resolves({ AccessKeyMetadata: [{ AccessKeyId: 'AKIA2' }], IsTruncated: false });
+    const [dave] = await deleteUsers({ iam: new IAMClient({}) }, input(['dave'], { dryRun: true }), silentReporter);
+    expect(dave!.removed.map((r) => `${r.Type} ${r.Id}`)).toEqual(['access-key AKIA1', 'access-key AKIA2', 'user dave']);
+    expect(iam.commandCalls(ListAccessKeysCommand)).toHaveLength(2);
+  });
 });
 
 describe('roles made by create --role', () => {
@@ -196,6 +210,20 @@ describe('roles made by create --role', () => {
 
   test('a role another user also names is kept, with a warning', async () => {
     iam = fakeIam(account({ otherUsers: { bob: assume } }));
+    const warnings: string[] = [];
+    const [alice] = await deleteUsers({ iam: new IAMClient({}) }, input(['alice']), { info() {}, warn: (m) => warnings.push(m) });
+    expect(alice!.error).toBeUndefined();
+    expect(writeCalls(iam)).not.toContain('DeleteRole');
+    expect(warnings.join('\n')).toMatch(/role alice-share is also named by user bob: kept/);
+  });
+
+  test('the account scan reads every page: a user named on the second page keeps the role', async () => {
+    iam = fakeIam(account());
+    iam
+      .on(GetAccountAuthorizationDetailsCommand, { Marker: undefined })
+      .resolves({ UserDetailList: [], IsTruncated: true, Marker: 'p2' })
+      .on(GetAccountAuthorizationDetailsCommand, { Marker: 'p2' })
+      .resolves({ UserDetailList: [{ UserName: 'bob', UserPolicyList: [{ PolicyName: 'p', PolicyDocument: encodeURIComponent(JSON.stringify(assume)) }] }], IsTruncated: false });
     const warnings: string[] = [];
     const [alice] = await deleteUsers({ iam: new IAMClient({}) }, input(['alice']), { info() {}, warn: (m) => warnings.push(m) });
     expect(alice!.error).toBeUndefined();

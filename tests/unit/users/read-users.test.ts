@@ -8,27 +8,16 @@ import {
   ListUserPoliciesCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-iam';
-import {
-  GetBucketLocationCommand,
-  GetBucketPolicyCommand,
-  GetBucketVersioningCommand,
-  GetPublicAccessBlockCommand,
-  ListBucketsCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { listBuckets, regionFromLocation } from '../../../src/services/buckets/list';
 import { whoami } from '../../../src/services/users/identity';
 import { decodePolicyDocument } from '../../../src/policies/statements';
 import { listUserPolicies } from '../../../src/services/users/policies';
 import { listUsers } from '../../../src/services/users/list';
 
 const iamMock = mockClient(IAMClient);
-const s3Mock = mockClient(S3Client);
 const stsMock = mockClient(STSClient);
 const iam = new IAMClient({ region: 'us-east-1' });
-const s3 = new S3Client({ region: 'us-east-1' });
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -42,7 +31,6 @@ function awsError(name: string) {
 
 beforeEach(() => {
   iamMock.reset();
-  s3Mock.reset();
   stsMock.reset();
 });
 
@@ -198,60 +186,5 @@ describe('listUserPolicies', () => {
     expect(decodePolicyDocument('%7B%22a%22%3A1%7D')).toEqual({ a: 1 });
     expect(decodePolicyDocument('not%20json')).toBe('not json');
     expect(decodePolicyDocument(undefined)).toBeNull();
-  });
-});
-
-describe('listBuckets', () => {
-  beforeEach(() => {
-    s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a', CreationDate: new Date('2024-01-01T00:00:00Z') }, { Name: 'b' }, { Name: 'c' }] });
-  });
-
-  it('lists every bucket, or only the named ones and reports the missing', async () => {
-    expect((await all(listBuckets(s3, { concurrency: 2 }))).map((b) => b.Name)).toEqual(['a', 'b', 'c']);
-    const missing: string[] = [];
-    expect((await all(listBuckets(s3, { names: ['c', 'zz'], concurrency: 2 }, missing))).map((b) => b.Name)).toEqual(['c']);
-    expect(missing).toEqual(['zz']);
-    expect(s3Mock.commandCalls(GetBucketLocationCommand)).toHaveLength(0);
-  });
-
-  it('adds details, treating "no policy" and "no public access block" as answers', async () => {
-    s3Mock.on(GetBucketLocationCommand).resolves({ LocationConstraint: 'eu-west-2' });
-    s3Mock.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
-    s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
-    s3Mock.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucketPolicy'));
-    const [a] = await all(listBuckets(s3, { names: ['a'], details: true, concurrency: 4 }));
-    expect(a).toEqual({
-      Name: 'a',
-      CreationDate: '2024-01-01T00:00:00.000Z',
-      Region: 'eu-west-2',
-      Versioning: 'Enabled',
-      PublicAccessBlock: null,
-      HasBucketPolicy: false,
-    });
-  });
-
-  it('reports a detail it may not read instead of failing the listing', async () => {
-    s3Mock.on(GetBucketLocationCommand).resolves({});
-    s3Mock.on(GetBucketVersioningCommand).resolves({});
-    s3Mock.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: { BlockPublicAcls: true } });
-    s3Mock.on(GetBucketPolicyCommand).rejects(awsError('AccessDenied'));
-    const [b] = await all(listBuckets(s3, { names: ['b'], details: true, concurrency: 4 }));
-    expect(b).toMatchObject({ Region: 'us-east-1', Versioning: 'Off', PublicAccessBlock: { BlockPublicAcls: true }, DetailErrors: { HasBucketPolicy: 'AccessDenied' } });
-    expect(b.HasBucketPolicy).toBeUndefined();
-  });
-
-  it('fails on errors that are not about one detail', async () => {
-    s3Mock.on(GetBucketLocationCommand).rejects(awsError('ExpiredToken'));
-    s3Mock.on(GetBucketVersioningCommand).resolves({});
-    s3Mock.on(GetPublicAccessBlockCommand).resolves({});
-    s3Mock.on(GetBucketPolicyCommand).resolves({});
-    await expect(all(listBuckets(s3, { details: true, concurrency: 2 }))).rejects.toThrow('ExpiredToken');
-  });
-
-  it('maps legacy LocationConstraint values', () => {
-    expect(regionFromLocation(undefined)).toBe('us-east-1');
-    expect(regionFromLocation('')).toBe('us-east-1');
-    expect(regionFromLocation('EU')).toBe('eu-west-1');
-    expect(regionFromLocation('ap-south-1')).toBe('ap-south-1');
   });
 });
