@@ -34,7 +34,7 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, GetCallerIdentityCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
 import { errorCode } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
@@ -44,6 +44,7 @@ import { defaultUserName, inlinePolicyName, roleSessionName, type GrantMode } fr
 import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
 import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
 import { publicBucketSteps } from '../buckets/public-website';
+import { callerIdentity, type Caller } from '../users/identity';
 import { checkUserInlineTotal } from './inline-size';
 import { withChangeOwnPassword } from '../../policies/console-password';
 import { ROLE_OWNER_TAG } from '../../policies/ownership';
@@ -100,19 +101,6 @@ export const ACCESS_KEYS_PER_USER = 2;
 
 const isNoSuchEntity = (err: unknown) => /^NoSuchEntity/.test(errorCode(err));
 
-interface Identity {
-  account: string;
-  partition: string;
-  arn: string;
-}
-
-async function identity(sts: STSClient): Promise<Identity> {
-  // First, so bad or expired credentials are reported as such, not as a missing bucket.
-  const me = await sts.send(new GetCallerIdentityCommand({}));
-  const arn = me.Arn ?? '';
-  return { account: me.Account ?? '', partition: arn.split(':')[1] || 'aws', arn };
-}
-
 /**
  * Whether a bucket exists. A 403 means it exists but these credentials may not look at it: an
  * error, unless the bucket is declared another account's (--bucket-owner), whose bucket policy is
@@ -157,7 +145,8 @@ function boundaryArn(input: CreateInput, partition: string, reporter: Reporter):
 }
 
 export async function planCreate(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
-  const me = await identity(clients.sts);
+  // First, so bad or expired credentials are reported as such, not as a missing bucket.
+  const me = await callerIdentity(clients.sts);
   const steps: PlanStep[] = [];
   steps.push(...(await bucketSteps(clients, input, reporter)));
   if (input.durationSeconds !== undefined) return temporaryPlan(clients, input, me, steps, reporter);
@@ -397,7 +386,7 @@ async function barrenRoleSteps(
   input: CreateInput,
   roleName: string,
   userArn: string,
-  me: Identity,
+  me: Caller,
   boundary: string | undefined,
 ): Promise<PlanStep[]> {
   if (await getRole(iam, roleName)) {
@@ -417,7 +406,7 @@ async function barrenRoleSteps(
  * --duration: ensure the shared role (trusting this account, allowed s3:* — the session policy
  * narrows it to the grant), then AssumeRole with the policy as the session policy.
  */
-async function temporaryPlan(clients: CreateClients, input: CreateInput, me: Identity, steps: PlanStep[], reporter: Reporter, sleep: Sleep = sleepMs): Promise<CreatePlan> {
+async function temporaryPlan(clients: CreateClients, input: CreateInput, me: Caller, steps: PlanStep[], reporter: Reporter, sleep: Sleep = sleepMs): Promise<CreatePlan> {
   const { iam, sts } = clients;
   const roleArn = `arn:${me.partition}:iam::${me.account}:role/${TEMPORARY_ROLE_NAME}`;
   const role = await getRole(iam, TEMPORARY_ROLE_NAME);
