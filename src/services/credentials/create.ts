@@ -35,11 +35,12 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
-import { errorCode } from '../../aws/errors';
+import { errorCode, isNoSuchEntity } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
 import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../policies/documents';
+import { ACCESS_KEYS_PER_USER, MAX_SESSION_SECONDS } from '../../policies/iam-limits';
 import { defaultUserName, inlinePolicyName, roleSessionName, type GrantMode } from '../../policies/names';
 import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
 import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
@@ -94,12 +95,6 @@ export interface CreatePlan extends Plan {
 }
 
 export const TEMPORARY_ROLE_NAME = 's3-share-temporary';
-/** The longest session IAM allows; the temporary role is created (or raised) to it once. */
-export const MAX_SESSION_SECONDS = 43200;
-/** IAM's limit of access keys per user. */
-export const ACCESS_KEYS_PER_USER = 2;
-
-const isNoSuchEntity = (err: unknown) => /^NoSuchEntity/.test(errorCode(err));
 
 /**
  * Whether a bucket exists. A 403 means it exists but these credentials may not look at it: an

@@ -25,11 +25,11 @@ import {
   type AccessKeyMetadata,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { errorCode } from '../../aws/errors';
+import { isNoSuchEntity } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
-import { ACCESS_KEYS_PER_USER } from './create';
+import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
 import { waitForKey, type Probe } from './key-readiness';
 import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
 
@@ -76,7 +76,7 @@ async function userKeys(iam: IAMClient, userName: string): Promise<AccessKeyMeta
   try {
     await iam.send(new GetUserCommand({ UserName: userName }));
   } catch (err) {
-    if (/^NoSuchEntity/.test(errorCode(err))) {
+    if (isNoSuchEntity(err)) {
       throw new OperationError(`user ${userName} does not exist (NoSuchEntity): check the name ('s3-share list-users'), or make it with 's3-share create'`, 'NoSuchEntity');
     }
     throw err;
