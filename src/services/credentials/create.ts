@@ -40,6 +40,7 @@ import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
 import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../policies/documents';
+import { chooseBoundary } from '../../policies/boundaries';
 import { ACCESS_KEYS_PER_USER, MAX_SESSION_SECONDS } from '../../policies/iam-limits';
 import { defaultUserName, inlinePolicyName, roleSessionName, type GrantMode } from '../../policies/names';
 import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
@@ -125,20 +126,6 @@ export async function bucketExists(s3: S3Client, bucket: string, reporter: Repor
   }
 }
 
-function boundaryArn(input: CreateInput, partition: string, reporter: Reporter): string | undefined {
-  if (input.permissionsBoundary === 'none') return undefined;
-  if (input.permissionsBoundary !== undefined) return input.permissionsBoundary;
-  if (input.mode === 'custom') return undefined;
-  if (input.console?.passwordResetRequired && !input.role) {
-    reporter.info(
-      'no permissions boundary for this user: the default S3-only boundary would block iam:ChangePassword, so it could not choose its new password at first sign-in (--password-reset-required)',
-    );
-    return undefined;
-  }
-  const name = input.mode === 'read-only' ? 'AmazonS3ReadOnlyAccess' : 'AmazonS3FullAccess';
-  return `arn:${partition}:iam::aws:policy/${name}`;
-}
-
 export async function planCreate(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
   // First, so bad or expired credentials are reported as such, not as a missing bucket.
   const me = await callerIdentity(clients.sts);
@@ -149,7 +136,11 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   const userName = input.userName ?? defaultUserName(input.mode, input.buckets);
   const userArn = `arn:${me.partition}:iam::${me.account}:user/${userName}`;
   const existing = await existingUser(clients.iam, userName);
-  const boundary = boundaryArn(input, me.partition, reporter);
+  const { arn: boundary, notice } = chooseBoundary(
+    { requested: input.permissionsBoundary, mode: input.mode, passwordResetRequired: !!input.console?.passwordResetRequired, role: !!input.role },
+    me.partition,
+  );
+  if (notice) reporter.info(notice);
   const { iam } = clients;
 
   if (existing) {
