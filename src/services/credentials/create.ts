@@ -33,7 +33,6 @@ import {
   type Role,
   type User,
 } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
 import { errorCode, isNoSuchEntity } from '../../aws/errors';
 import { OperationError } from '../../errors';
@@ -45,7 +44,7 @@ import { ACCESS_KEYS_PER_USER, MAX_SESSION_SECONDS } from '../../policies/iam-li
 import { defaultUserName, inlinePolicyName, roleSessionName, type GrantMode } from '../../policies/names';
 import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
 import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
-import { publicBucketSteps } from '../buckets/public-website';
+import { bucketSteps, type BucketClients, type BucketRequest } from '../buckets/existence';
 import { callerIdentity, type Caller } from '../users/identity';
 import { checkUserInlineTotal } from './inline-size';
 import { withChangeOwnPassword } from '../../policies/console-password';
@@ -54,24 +53,18 @@ import { accountTrustPolicy, assumeOnlyPolicy, userOnlyTrustPolicy } from '../..
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import type { Sleep } from './key-readiness';
 
-export interface CreateClients {
+export interface CreateClients extends BucketClients {
   iam: IAMClient;
   sts: STSClient;
-  s3: S3Client;
-  /** An S3 client for another region (CreateBucket must go to the bucket's own region). */
-  s3InRegion(region: string): Promise<S3Client>;
 }
 
-export interface CreateInput {
-  buckets: string[];
+/** The buckets' part (which, -c and where, --public, --website, --bucket-owner) is BucketRequest. */
+export interface CreateInput extends BucketRequest {
   mode: GrantMode;
   /** The rendered, size-checked policy. */
   policy: PolicyDocument;
   /** An explicit user name (validated); default s3.<mode>.<buckets>. */
   userName?: string;
-  createBucket: boolean;
-  /** Where -c creates buckets. */
-  bucketRegion: string;
   /** A policy ARN, 'none', or undefined for the default of the mode. */
   permissionsBoundary?: string;
   /** Temporary credentials for this many seconds (no IAM user). */
@@ -79,10 +72,6 @@ export interface CreateInput {
   /** The barren-user pattern: the policy goes on this new role, the user may only assume it. */
   role?: string;
   console?: ConsoleLogin;
-  public?: boolean;
-  website?: boolean;
-  /** The account that owns the buckets, when it is not the caller's (--bucket-owner). */
-  bucketOwner?: string;
 }
 
 /** What the command needs once the plan has run. */
@@ -96,35 +85,6 @@ export interface CreatePlan extends Plan {
 }
 
 export const TEMPORARY_ROLE_NAME = 's3-share-temporary';
-
-/**
- * Whether a bucket exists. A 403 means it exists but these credentials may not look at it: an
- * error, unless the bucket is declared another account's (--bucket-owner), whose bucket policy is
- * then what grants access and cannot be checked from here.
- */
-export async function bucketExists(s3: S3Client, bucket: string, reporter: Reporter, expectedOwner?: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket, ...(expectedOwner ? { ExpectedBucketOwner: expectedOwner } : {}) }));
-    return true;
-  } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    const code = errorCode(err);
-    if (status === 404 || code === 'NotFound' || code === 'NoSuchBucket') return false;
-    if (status === 403 || code === 'Forbidden' || code === 'AccessDenied') {
-      if (expectedOwner) {
-        reporter.info(
-          `bucket ${bucket} exists but these credentials may not look at it (403): taking it to be account ${expectedOwner}'s, as --bucket-owner says; that account's bucket policy must grant the new user access`,
-        );
-        return true;
-      }
-      throw new OperationError(
-        `bucket ${bucket} exists but these credentials may not see it (403 Forbidden): bucket names are global, so it may be another account's; check the name, use credentials allowed s3:ListBucket on it, or if it is in another account add --bucket-owner ACCOUNT_ID`,
-        'Forbidden',
-      );
-    }
-    throw err;
-  }
-}
 
 export async function planCreate(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
   // First, so bad or expired credentials are reported as such, not as a missing bucket.
@@ -294,42 +254,6 @@ function userPolicySteps(iam: IAMClient, userName: string, policyName: string, d
           }),
     }),
   ];
-}
-
-async function bucketSteps(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<PlanStep[]> {
-  const steps: PlanStep[] = [];
-  const created = new Set<string>();
-  for (const bucket of input.buckets) {
-    if (await bucketExists(clients.s3, bucket, reporter, input.bucketOwner)) {
-      if (input.createBucket) reporter.info(`bucket ${bucket} exists already: using it`);
-    } else if (!input.createBucket) {
-      throw new OperationError(`bucket ${bucket} does not exist (NoSuchBucket): check the name, or add -c/--create-bucket to create it`, 'NoSuchBucket');
-    } else {
-      created.add(bucket);
-      steps.push(createBucketStep(clients, bucket, input.bucketRegion));
-    }
-  }
-  if (input.public || input.website) {
-    steps.push(...(await publicBucketSteps(clients.s3, input.buckets, { public: !!input.public, website: !!input.website, created })));
-  }
-  return steps;
-}
-
-function createBucketStep(clients: CreateClients, bucket: string, region: string): PlanStep {
-  // us-east-1 is the one region that must not be named as a LocationConstraint.
-  const config = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
-  const request = { Bucket: bucket, ...config };
-  return step<unknown>({
-    service: 's3',
-    operation: 'CreateBucket',
-    description: `create bucket ${bucket} in ${region}`,
-    input: request,
-    run: async () => (await clients.s3InRegion(region)).send(new CreateBucketCommand(request)),
-    undo: () => ({
-      description: `delete bucket ${bucket}`,
-      run: async () => (await clients.s3InRegion(region)).send(new DeleteBucketCommand({ Bucket: bucket })),
-    }),
-  });
 }
 
 async function getRole(iam: IAMClient, roleName: string): Promise<Role | undefined> {
