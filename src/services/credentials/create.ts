@@ -13,25 +13,16 @@
 import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
-  CreateUserCommand,
   DeleteAccessKeyCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
-  DeleteUserCommand,
-  DeleteUserPermissionsBoundaryCommand,
-  DeleteUserPolicyCommand,
   GetRoleCommand,
-  GetUserCommand,
   ListAccessKeysCommand,
-  ListUserPoliciesCommand,
   PutRolePolicyCommand,
-  PutUserPermissionsBoundaryCommand,
-  PutUserPolicyCommand,
   UpdateRoleCommand,
   type AccessKey,
   type IAMClient,
   type Role,
-  type User,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
 import { errorCode, isNoSuchEntity } from '../../aws/errors';
@@ -47,6 +38,7 @@ import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
 import { bucketSteps, type BucketClients, type BucketRequest } from '../buckets/existence';
 import { callerIdentity, type Caller } from '../users/identity';
 import { checkUserInlineTotal } from './inline-size';
+import { existingUser, userPolicyNames, userPolicySteps, userSteps } from './user-steps';
 import { withChangeOwnPassword } from '../../policies/console-password';
 import { ROLE_OWNER_TAG } from '../../policies/ownership';
 import { accountTrustPolicy, assumeOnlyPolicy, userOnlyTrustPolicy } from '../../policies/trust';
@@ -123,39 +115,7 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
 
   // With --role the boundary goes on the role: on the user it would block sts:AssumeRole.
   const userBoundary = input.role ? undefined : boundary;
-  if (!existing) {
-    steps.push(
-      step<unknown>({
-        service: 'iam',
-        operation: 'CreateUser',
-        description: `create IAM user ${userName}`,
-        input: { UserName: userName, ...(userBoundary ? { PermissionsBoundary: userBoundary } : {}) },
-        run: () => iam.send(new CreateUserCommand({ UserName: userName, ...(userBoundary ? { PermissionsBoundary: userBoundary } : {}) })),
-        undo: () => ({ description: `delete user ${userName}`, run: () => iam.send(new DeleteUserCommand({ UserName: userName })) }),
-      }),
-    );
-  } else if (userBoundary && existing.PermissionsBoundary?.PermissionsBoundaryArn !== userBoundary) {
-    const previous = existing.PermissionsBoundary?.PermissionsBoundaryArn;
-    steps.push(
-      step<unknown>({
-        service: 'iam',
-        operation: 'PutUserPermissionsBoundary',
-        description: `set the permissions boundary of user ${userName}`,
-        input: { UserName: userName, PermissionsBoundary: userBoundary },
-        run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: userBoundary })),
-        undo: () =>
-          previous
-            ? {
-                description: `restore the permissions boundary of user ${userName}`,
-                run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: previous })),
-              }
-            : {
-                description: `remove the permissions boundary of user ${userName}`,
-                run: () => iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: userName })),
-              },
-      }),
-    );
-  }
+  steps.push(...userSteps(iam, userName, existing, userBoundary));
 
   const existingPolicies = existing ? await userPolicyNames(iam, userName) : new Set<string>();
   let roleArn: string | undefined;
@@ -213,47 +173,6 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
       };
     },
   };
-}
-
-async function existingUser(iam: IAMClient, userName: string): Promise<User | undefined> {
-  try {
-    return (await iam.send(new GetUserCommand({ UserName: userName }))).User;
-  } catch (err) {
-    if (isNoSuchEntity(err)) return undefined;
-    throw err;
-  }
-}
-
-async function userPolicyNames(iam: IAMClient, userName: string): Promise<Set<string>> {
-  const names = new Set<string>();
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListUserPoliciesCommand({ UserName: userName, Marker: marker }));
-    for (const n of page.PolicyNames ?? []) names.add(n);
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return names;
-}
-
-/** PutUserPolicy, undone by deleting it, unless the user already had that very policy (same name, same content). */
-function userPolicySteps(iam: IAMClient, userName: string, policyName: string, doc: PolicyDocument, existing: Set<string>): PlanStep[] {
-  const PolicyDocument = minifyPolicy(doc);
-  const already = existing.has(policyName);
-  return [
-    step<unknown>({
-      service: 'iam',
-      operation: 'PutUserPolicy',
-      description: `${already ? 'refresh' : 'add'} inline policy ${policyName} of user ${userName}`,
-      input: { UserName: userName, PolicyName: policyName, PolicyDocument: doc },
-      run: () => iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument })),
-      undo: already
-        ? undefined
-        : () => ({
-            description: `delete inline policy ${policyName} of user ${userName}`,
-            run: () => iam.send(new DeleteUserPolicyCommand({ UserName: userName, PolicyName: policyName })),
-          }),
-    }),
-  ];
 }
 
 async function getRole(iam: IAMClient, roleName: string): Promise<Role | undefined> {
