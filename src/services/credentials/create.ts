@@ -10,7 +10,7 @@
  *  - --duration: no user at all, temporary credentials from AssumeRole on the shared
  *    s3-share-temporary role, narrowed by the policy passed as the session policy.
  */
-import { CreateAccessKeyCommand, DeleteAccessKeyCommand, ListAccessKeysCommand, type AccessKey, type IAMClient } from '@aws-sdk/client-iam';
+import { ListAccessKeysCommand, type AccessKey, type IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
@@ -19,7 +19,8 @@ import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../polici
 import { chooseBoundary } from '../../policies/boundaries';
 import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
 import { defaultUserName, inlinePolicyName, type GrantMode } from '../../policies/names';
-import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
+import type { Plan, PlanResults, PlanStep } from '../plan';
+import { createAccessKeyStep } from './access-key';
 import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
 import { bucketSteps, type BucketClients, type BucketRequest } from '../buckets/existence';
 import { callerIdentity } from '../users/identity';
@@ -60,6 +61,8 @@ export interface CreatePlan extends Plan {
   /** The credentials, from the results of the plan's steps. */
   credentials(results: PlanResults): IssuedCredentials;
 }
+
+const ACCESS_KEY = 'accessKey';
 
 export async function planCreate(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
   // First, so bad or expired credentials are reported as such, not as a missing bucket.
@@ -125,21 +128,9 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   }
 
   steps.push(
-    step<AccessKey>({
-      service: 'iam',
-      operation: 'CreateAccessKey',
+    createAccessKeyStep(iam, userName, ACCESS_KEY, {
       description: `create an access key for user ${userName}`,
-      input: { UserName: userName },
-      id: 'accessKey',
-      run: async () => {
-        const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-        if (!AccessKey?.AccessKeyId || !AccessKey.SecretAccessKey) throw new OperationError('IAM returned no access key: try again');
-        return AccessKey;
-      },
-      undo: (key) => ({
-        description: `delete access key ${key.AccessKeyId} of user ${userName}`,
-        run: () => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })),
-      }),
+      undo: (keyId) => `delete access key ${keyId} of user ${userName}`,
     }),
   );
 
@@ -150,7 +141,7 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
     userName,
     credentials: (results) => {
       return {
-        ...accessKeyCredentials(userName, results.get<AccessKey>('accessKey')),
+        ...accessKeyCredentials(userName, results.get<AccessKey>(ACCESS_KEY)),
         ...(roleArn ? { RoleArn: roleArn } : {}),
         ...(login ? login(results) : {}),
       };
