@@ -5,31 +5,32 @@
  * rolls back what this run created if a step fails.
  *
  * Three shapes of credential:
- *  - an IAM user with an inline policy and an access key (the default);
- *  - --role: a "barren" user whose only right is sts:AssumeRole on a new role that holds the policy;
+ *  - an IAM user with an inline policy and an access key (the default; user-steps.ts);
+ *  - --role: a "barren" user whose only right is sts:AssumeRole on a new role that holds the policy
+ *    (role-steps.ts);
  *  - --duration: no user at all, temporary credentials from AssumeRole on the shared
- *    s3-share-temporary role, narrowed by the policy passed as the session policy.
+ *    s3-share-temporary role, narrowed by the policy passed as the session policy (temporary.ts).
  */
 import { ListAccessKeysCommand, type AccessKey, type IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
-import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../policies/documents';
 import { chooseBoundary } from '../../policies/boundaries';
+import { withChangeOwnPassword } from '../../policies/console-password';
+import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../policies/documents';
 import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
 import { defaultUserName, inlinePolicyName, type GrantMode } from '../../policies/names';
+import { assumeOnlyPolicy } from '../../policies/trust';
+import { bucketSteps, type BucketClients, type BucketRequest } from '../buckets/existence';
 import type { Plan, PlanResults, PlanStep } from '../plan';
+import { callerIdentity } from '../users/identity';
 import { createAccessKeyStep } from './access-key';
 import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
-import { bucketSteps, type BucketClients, type BucketRequest } from '../buckets/existence';
-import { callerIdentity } from '../users/identity';
 import { checkUserInlineTotal } from './inline-size';
 import { barrenRoleSteps } from './role-steps';
 import { temporaryPlan } from './temporary';
 import { existingUser, userPolicyNames, userPolicySteps, userSteps } from './user-steps';
-import { withChangeOwnPassword } from '../../policies/console-password';
-import { assumeOnlyPolicy } from '../../policies/trust';
 
 export interface CreateClients extends BucketClients {
   iam: IAMClient;
