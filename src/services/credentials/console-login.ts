@@ -12,7 +12,7 @@ import {
   type PasswordPolicy,
 } from '@aws-sdk/client-iam';
 import { randomInt } from 'node:crypto';
-import { errorCode } from '../../aws/errors';
+import { isNoSuchEntity } from '../../aws/errors';
 import { OperationError, UsageError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
 import { step, type PlanStep } from '../plan';
@@ -22,8 +22,6 @@ export interface ConsoleLogin {
   password?: string;
   passwordResetRequired: boolean;
 }
-
-const isNoSuchEntity = (err: unknown) => /^NoSuchEntity/.test(errorCode(err));
 
 /** What AWS applies when the account has no password policy: 8 characters, 3 of the 4 kinds. */
 export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { MinimumPasswordLength: 8 };

@@ -5,70 +5,45 @@
  * rolls back what this run created if a step fails.
  *
  * Three shapes of credential:
- *  - an IAM user with an inline policy and an access key (the default);
- *  - --role: a "barren" user whose only right is sts:AssumeRole on a new role that holds the policy;
+ *  - an IAM user with an inline policy and an access key (the default; user-steps.ts);
+ *  - --role: a "barren" user whose only right is sts:AssumeRole on a new role that holds the policy
+ *    (role-steps.ts);
  *  - --duration: no user at all, temporary credentials from AssumeRole on the shared
- *    s3-share-temporary role, narrowed by the policy passed as the session policy.
+ *    s3-share-temporary role, narrowed by the policy passed as the session policy (temporary.ts).
  */
-import {
-  CreateAccessKeyCommand,
-  CreateRoleCommand,
-  CreateUserCommand,
-  DeleteAccessKeyCommand,
-  DeleteRoleCommand,
-  DeleteRolePolicyCommand,
-  DeleteUserCommand,
-  DeleteUserPermissionsBoundaryCommand,
-  DeleteUserPolicyCommand,
-  GetRoleCommand,
-  GetUserCommand,
-  ListAccessKeysCommand,
-  ListUserPoliciesCommand,
-  PutRolePolicyCommand,
-  PutUserPermissionsBoundaryCommand,
-  PutUserPolicyCommand,
-  UpdateRoleCommand,
-  type AccessKey,
-  type IAMClient,
-  type Role,
-  type User,
-} from '@aws-sdk/client-iam';
-import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, GetCallerIdentityCommand, type Credentials, type STSClient } from '@aws-sdk/client-sts';
-import { errorCode } from '../../aws/errors';
+import { ListAccessKeysCommand, type AccessKey, type IAMClient } from '@aws-sdk/client-iam';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
-import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../policies/documents';
-import { defaultUserName, inlinePolicyName, roleSessionName, type GrantMode } from '../../policies/names';
-import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
-import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
-import { publicBucketSteps } from '../buckets/public-website';
-import { checkUserInlineTotal } from './inline-size';
+import { chooseBoundary } from '../../policies/boundaries';
 import { withChangeOwnPassword } from '../../policies/console-password';
-import { ROLE_OWNER_TAG } from '../../policies/ownership';
-import { accountTrustPolicy, assumeOnlyPolicy, userOnlyTrustPolicy } from '../../policies/trust';
-import { setTimeout as sleepMs } from 'node:timers/promises';
-import type { Sleep } from './key-readiness';
+import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../policies/documents';
+import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
+import { defaultUserName, inlinePolicyName, type GrantMode } from '../../policies/names';
+import { assumeOnlyPolicy } from '../../policies/trust';
+import { bucketSteps, type BucketClients, type BucketRequest } from '../buckets/existence';
+import type { Plan, PlanResults, PlanStep } from '../plan';
+import { callerIdentity } from '../users/identity';
+import { createAccessKeyStep } from './access-key';
+import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
+import { checkUserInlineTotal } from './inline-size';
+import { barrenRoleSteps } from './role-steps';
+import { temporaryPlan } from './temporary';
+import { existingUser, userPolicyNames, userPolicySteps, userSteps } from './user-steps';
 
-export interface CreateClients {
+export interface CreateClients extends BucketClients {
   iam: IAMClient;
   sts: STSClient;
-  s3: S3Client;
-  /** An S3 client for another region (CreateBucket must go to the bucket's own region). */
-  s3InRegion(region: string): Promise<S3Client>;
 }
 
-export interface CreateInput {
-  buckets: string[];
+/** The buckets' part (which, -c and where, --public, --website, --bucket-owner) is BucketRequest. */
+export interface CreateInput extends BucketRequest {
   mode: GrantMode;
   /** The rendered, size-checked policy. */
   policy: PolicyDocument;
   /** An explicit user name (validated); default s3.<mode>.<buckets>. */
   userName?: string;
-  createBucket: boolean;
-  /** Where -c creates buckets. */
-  bucketRegion: string;
   /** A policy ARN, 'none', or undefined for the default of the mode. */
   permissionsBoundary?: string;
   /** Temporary credentials for this many seconds (no IAM user). */
@@ -76,10 +51,6 @@ export interface CreateInput {
   /** The barren-user pattern: the policy goes on this new role, the user may only assume it. */
   role?: string;
   console?: ConsoleLogin;
-  public?: boolean;
-  website?: boolean;
-  /** The account that owns the buckets, when it is not the caller's (--bucket-owner). */
-  bucketOwner?: string;
 }
 
 /** What the command needs once the plan has run. */
@@ -92,72 +63,11 @@ export interface CreatePlan extends Plan {
   credentials(results: PlanResults): IssuedCredentials;
 }
 
-export const TEMPORARY_ROLE_NAME = 's3-share-temporary';
-/** The longest session IAM allows; the temporary role is created (or raised) to it once. */
-export const MAX_SESSION_SECONDS = 43200;
-/** IAM's limit of access keys per user. */
-export const ACCESS_KEYS_PER_USER = 2;
-
-const isNoSuchEntity = (err: unknown) => /^NoSuchEntity/.test(errorCode(err));
-
-interface Identity {
-  account: string;
-  partition: string;
-  arn: string;
-}
-
-async function identity(sts: STSClient): Promise<Identity> {
-  // First, so bad or expired credentials are reported as such, not as a missing bucket.
-  const me = await sts.send(new GetCallerIdentityCommand({}));
-  const arn = me.Arn ?? '';
-  return { account: me.Account ?? '', partition: arn.split(':')[1] || 'aws', arn };
-}
-
-/**
- * Whether a bucket exists. A 403 means it exists but these credentials may not look at it: an
- * error, unless the bucket is declared another account's (--bucket-owner), whose bucket policy is
- * then what grants access and cannot be checked from here.
- */
-export async function bucketExists(s3: S3Client, bucket: string, reporter: Reporter, expectedOwner?: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket, ...(expectedOwner ? { ExpectedBucketOwner: expectedOwner } : {}) }));
-    return true;
-  } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    const code = errorCode(err);
-    if (status === 404 || code === 'NotFound' || code === 'NoSuchBucket') return false;
-    if (status === 403 || code === 'Forbidden' || code === 'AccessDenied') {
-      if (expectedOwner) {
-        reporter.info(
-          `bucket ${bucket} exists but these credentials may not look at it (403): taking it to be account ${expectedOwner}'s, as --bucket-owner says; that account's bucket policy must grant the new user access`,
-        );
-        return true;
-      }
-      throw new OperationError(
-        `bucket ${bucket} exists but these credentials may not see it (403 Forbidden): bucket names are global, so it may be another account's; check the name, use credentials allowed s3:ListBucket on it, or if it is in another account add --bucket-owner ACCOUNT_ID`,
-        'Forbidden',
-      );
-    }
-    throw err;
-  }
-}
-
-function boundaryArn(input: CreateInput, partition: string, reporter: Reporter): string | undefined {
-  if (input.permissionsBoundary === 'none') return undefined;
-  if (input.permissionsBoundary !== undefined) return input.permissionsBoundary;
-  if (input.mode === 'custom') return undefined;
-  if (input.console?.passwordResetRequired && !input.role) {
-    reporter.info(
-      'no permissions boundary for this user: the default S3-only boundary would block iam:ChangePassword, so it could not choose its new password at first sign-in (--password-reset-required)',
-    );
-    return undefined;
-  }
-  const name = input.mode === 'read-only' ? 'AmazonS3ReadOnlyAccess' : 'AmazonS3FullAccess';
-  return `arn:${partition}:iam::aws:policy/${name}`;
-}
+const ACCESS_KEY = 'accessKey';
 
 export async function planCreate(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
-  const me = await identity(clients.sts);
+  // First, so bad or expired credentials are reported as such, not as a missing bucket.
+  const me = await callerIdentity(clients.sts);
   const steps: PlanStep[] = [];
   steps.push(...(await bucketSteps(clients, input, reporter)));
   if (input.durationSeconds !== undefined) return temporaryPlan(clients, input, me, steps, reporter);
@@ -165,7 +75,11 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   const userName = input.userName ?? defaultUserName(input.mode, input.buckets);
   const userArn = `arn:${me.partition}:iam::${me.account}:user/${userName}`;
   const existing = await existingUser(clients.iam, userName);
-  const boundary = boundaryArn(input, me.partition, reporter);
+  const { arn: boundary, notice } = chooseBoundary(
+    { requested: input.permissionsBoundary, mode: input.mode, passwordResetRequired: !!input.console?.passwordResetRequired, role: !!input.role },
+    me.partition,
+  );
+  if (notice) reporter.info(notice);
   const { iam } = clients;
 
   if (existing) {
@@ -188,39 +102,7 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
 
   // With --role the boundary goes on the role: on the user it would block sts:AssumeRole.
   const userBoundary = input.role ? undefined : boundary;
-  if (!existing) {
-    steps.push(
-      step<unknown>({
-        service: 'iam',
-        operation: 'CreateUser',
-        description: `create IAM user ${userName}`,
-        input: { UserName: userName, ...(userBoundary ? { PermissionsBoundary: userBoundary } : {}) },
-        run: () => iam.send(new CreateUserCommand({ UserName: userName, ...(userBoundary ? { PermissionsBoundary: userBoundary } : {}) })),
-        undo: () => ({ description: `delete user ${userName}`, run: () => iam.send(new DeleteUserCommand({ UserName: userName })) }),
-      }),
-    );
-  } else if (userBoundary && existing.PermissionsBoundary?.PermissionsBoundaryArn !== userBoundary) {
-    const previous = existing.PermissionsBoundary?.PermissionsBoundaryArn;
-    steps.push(
-      step<unknown>({
-        service: 'iam',
-        operation: 'PutUserPermissionsBoundary',
-        description: `set the permissions boundary of user ${userName}`,
-        input: { UserName: userName, PermissionsBoundary: userBoundary },
-        run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: userBoundary })),
-        undo: () =>
-          previous
-            ? {
-                description: `restore the permissions boundary of user ${userName}`,
-                run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: previous })),
-              }
-            : {
-                description: `remove the permissions boundary of user ${userName}`,
-                run: () => iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: userName })),
-              },
-      }),
-    );
-  }
+  steps.push(...userSteps(iam, userName, existing, userBoundary));
 
   const existingPolicies = existing ? await userPolicyNames(iam, userName) : new Set<string>();
   let roleArn: string | undefined;
@@ -247,21 +129,9 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   }
 
   steps.push(
-    step<AccessKey>({
-      service: 'iam',
-      operation: 'CreateAccessKey',
+    createAccessKeyStep(iam, userName, ACCESS_KEY, {
       description: `create an access key for user ${userName}`,
-      input: { UserName: userName },
-      id: 'accessKey',
-      run: async () => {
-        const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-        if (!AccessKey?.AccessKeyId || !AccessKey.SecretAccessKey) throw new OperationError('IAM returned no access key: try again');
-        return AccessKey;
-      },
-      undo: (key) => ({
-        description: `delete access key ${key.AccessKeyId} of user ${userName}`,
-        run: () => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })),
-      }),
+      undo: (keyId) => `delete access key ${keyId} of user ${userName}`,
     }),
   );
 
@@ -272,221 +142,9 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
     userName,
     credentials: (results) => {
       return {
-        ...accessKeyCredentials(userName, results.get<AccessKey>('accessKey')),
+        ...accessKeyCredentials(userName, results.get<AccessKey>(ACCESS_KEY)),
         ...(roleArn ? { RoleArn: roleArn } : {}),
         ...(login ? login(results) : {}),
-      };
-    },
-  };
-}
-
-async function existingUser(iam: IAMClient, userName: string): Promise<User | undefined> {
-  try {
-    return (await iam.send(new GetUserCommand({ UserName: userName }))).User;
-  } catch (err) {
-    if (isNoSuchEntity(err)) return undefined;
-    throw err;
-  }
-}
-
-async function userPolicyNames(iam: IAMClient, userName: string): Promise<Set<string>> {
-  const names = new Set<string>();
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListUserPoliciesCommand({ UserName: userName, Marker: marker }));
-    for (const n of page.PolicyNames ?? []) names.add(n);
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return names;
-}
-
-/** PutUserPolicy, undone by deleting it, unless the user already had that very policy (same name, same content). */
-function userPolicySteps(iam: IAMClient, userName: string, policyName: string, doc: PolicyDocument, existing: Set<string>): PlanStep[] {
-  const PolicyDocument = minifyPolicy(doc);
-  const already = existing.has(policyName);
-  return [
-    step<unknown>({
-      service: 'iam',
-      operation: 'PutUserPolicy',
-      description: `${already ? 'refresh' : 'add'} inline policy ${policyName} of user ${userName}`,
-      input: { UserName: userName, PolicyName: policyName, PolicyDocument: doc },
-      run: () => iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument })),
-      undo: already
-        ? undefined
-        : () => ({
-            description: `delete inline policy ${policyName} of user ${userName}`,
-            run: () => iam.send(new DeleteUserPolicyCommand({ UserName: userName, PolicyName: policyName })),
-          }),
-    }),
-  ];
-}
-
-async function bucketSteps(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<PlanStep[]> {
-  const steps: PlanStep[] = [];
-  const created = new Set<string>();
-  for (const bucket of input.buckets) {
-    if (await bucketExists(clients.s3, bucket, reporter, input.bucketOwner)) {
-      if (input.createBucket) reporter.info(`bucket ${bucket} exists already: using it`);
-    } else if (!input.createBucket) {
-      throw new OperationError(`bucket ${bucket} does not exist (NoSuchBucket): check the name, or add -c/--create-bucket to create it`, 'NoSuchBucket');
-    } else {
-      created.add(bucket);
-      steps.push(createBucketStep(clients, bucket, input.bucketRegion));
-    }
-  }
-  if (input.public || input.website) {
-    steps.push(...(await publicBucketSteps(clients.s3, input.buckets, { public: !!input.public, website: !!input.website, created })));
-  }
-  return steps;
-}
-
-function createBucketStep(clients: CreateClients, bucket: string, region: string): PlanStep {
-  // us-east-1 is the one region that must not be named as a LocationConstraint.
-  const config = region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } };
-  const request = { Bucket: bucket, ...config };
-  return step<unknown>({
-    service: 's3',
-    operation: 'CreateBucket',
-    description: `create bucket ${bucket} in ${region}`,
-    input: request,
-    run: async () => (await clients.s3InRegion(region)).send(new CreateBucketCommand(request)),
-    undo: () => ({
-      description: `delete bucket ${bucket}`,
-      run: async () => (await clients.s3InRegion(region)).send(new DeleteBucketCommand({ Bucket: bucket })),
-    }),
-  });
-}
-
-async function getRole(iam: IAMClient, roleName: string): Promise<Role | undefined> {
-  try {
-    return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-  } catch (err) {
-    if (isNoSuchEntity(err)) return undefined;
-    throw err;
-  }
-}
-
-function roleSteps(iam: IAMClient, roleName: string, trust: object, policyName: string, policy: object, extra: { MaxSessionDuration?: number; PermissionsBoundary?: string; Description: string; Tags?: Array<{ Key: string; Value: string }> }): PlanStep[] {
-  const createInput = { RoleName: roleName, AssumeRolePolicyDocument: trust, ...extra };
-  return [
-    step<unknown>({
-      service: 'iam',
-      operation: 'CreateRole',
-      description: `create IAM role ${roleName}`,
-      input: createInput,
-      run: () => iam.send(new CreateRoleCommand({ ...createInput, AssumeRolePolicyDocument: JSON.stringify(trust) })),
-      undo: () => ({ description: `delete role ${roleName}`, run: () => iam.send(new DeleteRoleCommand({ RoleName: roleName })) }),
-    }),
-    step<unknown>({
-      service: 'iam',
-      operation: 'PutRolePolicy',
-      description: `add inline policy ${policyName} to role ${roleName}`,
-      input: { RoleName: roleName, PolicyName: policyName, PolicyDocument: policy },
-      run: () => iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: JSON.stringify(policy) })),
-      undo: () => ({
-        description: `delete inline policy ${policyName} of role ${roleName}`,
-        run: () => iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
-      }),
-    }),
-  ];
-}
-
-/** --role: a new role holding the policy, which only the new user may assume (see userOnlyTrustPolicy). */
-async function barrenRoleSteps(
-  iam: IAMClient,
-  input: CreateInput,
-  roleName: string,
-  userArn: string,
-  me: Identity,
-  boundary: string | undefined,
-): Promise<PlanStep[]> {
-  if (await getRole(iam, roleName)) {
-    throw new OperationError(`role ${roleName} already exists: choose another --role name, or delete that role first`, 'EntityAlreadyExists');
-  }
-  const trust = userOnlyTrustPolicy(me.partition, me.account, userArn);
-  const userName = userArn.slice(userArn.lastIndexOf('/') + 1);
-  return roleSteps(iam, roleName, trust, inlinePolicyName(input.mode, minifyPolicy(input.policy)), input.policy, {
-    Description: `s3-share: access to ${input.buckets.join(', ')}`.slice(0, 1000),
-    // delete-user removes the role with its user only when it can tell whose it is.
-    Tags: [{ Key: ROLE_OWNER_TAG, Value: userName }],
-    ...(boundary ? { PermissionsBoundary: boundary } : {}),
-  });
-}
-
-/**
- * --duration: ensure the shared role (trusting this account, allowed s3:* — the session policy
- * narrows it to the grant), then AssumeRole with the policy as the session policy.
- */
-async function temporaryPlan(clients: CreateClients, input: CreateInput, me: Identity, steps: PlanStep[], reporter: Reporter, sleep: Sleep = sleepMs): Promise<CreatePlan> {
-  const { iam, sts } = clients;
-  const roleArn = `arn:${me.partition}:iam::${me.account}:role/${TEMPORARY_ROLE_NAME}`;
-  const role = await getRole(iam, TEMPORARY_ROLE_NAME);
-  const duration = input.durationSeconds ?? 3600;
-  if (!role) {
-    const rolePolicy = {
-      Version: '2012-10-17',
-      Statement: [{ Sid: 'SessionPolicyNarrowsThis', Effect: 'Allow', Action: 's3:*', Resource: [`arn:${me.partition}:s3:::*`] }],
-    };
-    steps.push(
-      ...roleSteps(iam, TEMPORARY_ROLE_NAME, accountTrustPolicy(me.partition, me.account), 's3-share.temporary', rolePolicy, {
-        MaxSessionDuration: MAX_SESSION_SECONDS,
-        Description: 's3-share: temporary credentials, each narrowed by its session policy',
-      }),
-    );
-  } else if ((role.MaxSessionDuration ?? 3600) < duration) {
-    const previous = role.MaxSessionDuration ?? 3600;
-    steps.push(
-      step<unknown>({
-        service: 'iam',
-        operation: 'UpdateRole',
-        description: `raise the maximum session of role ${TEMPORARY_ROLE_NAME} to ${MAX_SESSION_SECONDS} s`,
-        input: { RoleName: TEMPORARY_ROLE_NAME, MaxSessionDuration: MAX_SESSION_SECONDS },
-        run: () => iam.send(new UpdateRoleCommand({ RoleName: TEMPORARY_ROLE_NAME, MaxSessionDuration: MAX_SESSION_SECONDS })),
-        undo: () => ({
-          description: `restore the maximum session of role ${TEMPORARY_ROLE_NAME} to ${previous} s`,
-          run: () => iam.send(new UpdateRoleCommand({ RoleName: TEMPORARY_ROLE_NAME, MaxSessionDuration: previous })),
-        }),
-      }),
-    );
-  } else {
-    reporter.info(`using the existing role ${TEMPORARY_ROLE_NAME}`);
-  }
-  const request = { RoleArn: roleArn, RoleSessionName: roleSessionName(input.buckets), DurationSeconds: duration };
-  const Policy = minifyPolicy(input.policy);
-  steps.push(
-    step<Credentials>({
-      service: 'sts',
-      operation: 'AssumeRole',
-      description: `assume role ${TEMPORARY_ROLE_NAME} for ${duration} s, limited by the policy`,
-      input: { ...request, Policy: input.policy },
-      id: 'session',
-      run: async () => {
-        // A role created moments ago is refused until IAM has propagated it (seconds on AWS).
-        for (let attempt = 0; ; attempt++) {
-          try {
-            const { Credentials: c } = await sts.send(new AssumeRoleCommand({ ...request, Policy }));
-            if (!c?.AccessKeyId || !c.SecretAccessKey) throw new OperationError('STS returned no credentials: try again');
-            return c;
-          } catch (err) {
-            if (role || attempt >= 5 || errorCode(err) !== 'AccessDenied') throw err;
-            await sleep(1000 * 2 ** attempt);
-          }
-        }
-      },
-    }),
-  );
-  return {
-    steps,
-    account: me.account,
-    partition: me.partition,
-    credentials: (results) => {
-      const c = results.get<Credentials>('session');
-      return {
-        AccessKeyId: c.AccessKeyId ?? '',
-        SecretAccessKey: c.SecretAccessKey ?? '',
-        SessionToken: c.SessionToken,
-        Expiration: c.Expiration?.toISOString(),
-        RoleArn: roleArn,
       };
     },
   };

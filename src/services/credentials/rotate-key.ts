@@ -15,7 +15,6 @@
  *   2     deleteOldest     DeleteAccessKey oldest, then as for 1 key with the other one
  */
 import {
-  CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
   GetUserCommand,
@@ -25,11 +24,12 @@ import {
   type AccessKeyMetadata,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { errorCode } from '../../aws/errors';
+import { isNoSuchEntity } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
-import { ACCESS_KEYS_PER_USER } from './create';
+import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
+import { createAccessKeyStep } from './access-key';
 import { waitForKey, type Probe } from './key-readiness';
 import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
 
@@ -76,7 +76,7 @@ async function userKeys(iam: IAMClient, userName: string): Promise<AccessKeyMeta
   try {
     await iam.send(new GetUserCommand({ UserName: userName }));
   } catch (err) {
-    if (/^NoSuchEntity/.test(errorCode(err))) {
+    if (isNoSuchEntity(err)) {
       throw new OperationError(`user ${userName} does not exist (NoSuchEntity): check the name ('s3-share list-users'), or make it with 's3-share create'`, 'NoSuchEntity');
     }
     throw err;
@@ -105,21 +105,9 @@ function deleteKeyStep(iam: IAMClient, userName: string, keyId: string, why: str
 }
 
 function createKeyStep(iam: IAMClient, userName: string): PlanStep {
-  return step<AccessKey>({
-    service: 'iam',
-    operation: 'CreateAccessKey',
+  return createAccessKeyStep(iam, userName, NEW_KEY, {
     description: `create a new access key for user ${userName}`,
-    input: { UserName: userName },
-    id: NEW_KEY,
-    run: async () => {
-      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-      if (!AccessKey?.AccessKeyId || !AccessKey.SecretAccessKey) throw new OperationError('IAM returned no access key: try again');
-      return AccessKey;
-    },
-    undo: (key) => ({
-      description: `delete the new access key ${key.AccessKeyId} of user ${userName}`,
-      run: () => iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })),
-    }),
+    undo: (keyId) => `delete the new access key ${keyId} of user ${userName}`,
   });
 }
 
