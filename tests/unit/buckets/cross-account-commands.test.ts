@@ -9,20 +9,13 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { main } from '../../../src/cli';
 import { mergeGrant, parseAccountPrincipal } from '../../../src/policies/bucket-grants';
-import { fakeIo } from '../support/fake-io';
+import { awsError } from '../support/aws-error';
+import { runCli } from '../support/run-cli';
 
 const s3 = mockClient(S3Client);
-const CREDS = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value', AWS_REGION: 'us-east-1' };
-const awsError = (name: string, status = 400, message = name) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
-async function cli(...args: string[]) {
-  const f = fakeIo(CREDS);
-  const code = await main(args, f.io);
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: f.out(), stderr: f.err() };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const OTHER = { Sid: 'Keep', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::photos/*' };
 const STORED = JSON.stringify({ Version: '2012-10-17', Id: 'Mine', Statement: [OTHER] });

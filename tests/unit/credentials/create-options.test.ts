@@ -25,7 +25,8 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { PolicyDocument } from '../../../src/policies/documents';
 import { storedPolicySize } from '../../../src/services/credentials/inline-size';
-import { awsError, create } from '../support/run-create';
+import { awsError } from '../support/aws-error';
+import { create } from '../support/run-cli';
 
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);

@@ -20,7 +20,8 @@ import { OperationError } from '../../../src/errors';
 import { planCreate } from '../../../src/services/credentials/create';
 import { executePlan, step } from '../../../src/services/plan';
 import { fakeIo } from '../support/fake-io';
-import { awsError, create, CREDS } from '../support/run-create';
+import { awsError } from '../support/aws-error';
+import { create, CREDS } from '../support/run-cli';
 
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);

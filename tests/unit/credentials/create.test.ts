@@ -17,7 +17,8 @@ import {
 import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, create } from '../support/run-create';
+import { awsError } from '../support/aws-error';
+import { create } from '../support/run-cli';
 
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);

@@ -15,17 +15,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describeKey } from '../../../src/services/credentials/rotate-key';
-import { runMain } from '../support/fake-io';
+import { awsError } from '../support/aws-error';
+import { runCli } from '../support/run-cli';
 
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYROTATEDKEY';
-const CREDS = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value', AWS_REGION: 'us-east-1' };
-const awsError = (name: string, status = 400, message = name) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
 function rotate(args: string[], opts: { tty?: boolean } = {}) {
-  return runMain(['rotate-key', ...args], { env: CREDS, tty: { stderr: !!opts.tty } });
+  return runCli(['rotate-key', ...args], { tty: { stderr: !!opts.tty } });
 }
 
 const OLD = { AccessKeyId: 'AKIAOLD', Status: 'Active' as const, CreateDate: new Date('2024-01-01T00:00:00Z') };

@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { confirmationNeeded } from '../../../src/commands/delete-objects';
 import { canAsk, confirm } from '../../../src/output/confirm';
 import { UsageError } from '../../../src/errors';
-import { runCommand } from '../support/run-cli';
+import { runCli } from '../support/run-cli';
 
 const s3 = mockClient(S3Client);
 afterEach(() => s3.reset());
@@ -24,7 +24,7 @@ const deletedBatches = () => s3.commandCalls(DeleteObjectsCommand).map((c) => c.
 test('2,500 keys under a folder: three batched calls (1,000, 1,000, 500), never the sibling folder', async () => {
   const keys = Array.from({ length: 2500 }, (_, i) => `alice/${String(i).padStart(5, '0')}`);
   bucketWith([...keys, 'alice-evil/x', 'top.txt']);
-  const r = await runCommand(['delete-objects', 'bkt', '--prefix', 'alice', '--yes', '--nl']);
+  const r = await runCli(['delete-objects', 'bkt', '--prefix', 'alice', '--yes', '--nl']);
   expect(r.code).toBe(0);
   expect(deletedBatches().map((b) => b.length)).toEqual([1000, 1000, 500]);
   expect(deletedBatches().flat()).toEqual(keys);
@@ -38,7 +38,7 @@ test('2,500 keys under a folder: three batched calls (1,000, 1,000, 500), never 
 test('named keys: deleted without a question, a JSON array; a refused key is an error line and exit 1', async () => {
   bucketWith([]);
   s3.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'b', Code: 'AccessDenied', Message: 'Access Denied' }] });
-  const r = await runCommand(['delete-objects', 'bkt', 'a', 'b', 'a']);
+  const r = await runCli(['delete-objects', 'bkt', 'a', 'b', 'a']);
   expect(r.code).toBe(1);
   expect(deletedBatches()).toEqual([['a', 'b']]);
   expect(JSON.parse(r.stdout)).toEqual([{ Bucket: 'bkt', Key: 'a' }]);
@@ -49,7 +49,7 @@ test('named keys: deleted without a question, a JSON array; a refused key is an 
 describe('confirmation', () => {
   test('--prefix off a terminal without --yes: usage error before any AWS call', async () => {
     bucketWith(['alice/1']);
-    const r = await runCommand(['delete-objects', 'bkt', '--prefix', 'alice/']);
+    const r = await runCli(['delete-objects', 'bkt', '--prefix', 'alice/']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('error: --prefix deletes every object in the folder and this is not a terminal to confirm it: add --yes\n');
     expect(s3.calls()).toHaveLength(0);
@@ -57,7 +57,7 @@ describe('confirmation', () => {
 
   test('on a terminal: asks with the count; y deletes', async () => {
     bucketWith(['alice/1', 'alice/2']);
-    const r = await runCommand(['delete-objects', 'bkt', '--prefix', 'alice/'], { tty: true, stdin: 'y\n' });
+    const r = await runCli(['delete-objects', 'bkt', '--prefix', 'alice/'], { tty: true, stdin: 'y\n' });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Delete 2 object\(s\) under s3:\/\/bkt\/alice\/ \(alice\/1, alice\/2\)\? \[y\/N\] /);
     expect(deletedBatches()).toEqual([['alice/1', 'alice/2']]);
@@ -65,7 +65,7 @@ describe('confirmation', () => {
 
   test.each(['n\n', '\n', '', 'yess\n'])('on a terminal: %j is no, nothing deleted, exit 1', async (answer) => {
     bucketWith(['alice/1']);
-    const r = await runCommand(['delete-objects', 'bkt', '--prefix', 'alice/'], { tty: true, stdin: answer });
+    const r = await runCli(['delete-objects', 'bkt', '--prefix', 'alice/'], { tty: true, stdin: answer });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: not confirmed: nothing was deleted\n$/);
     expect(deletedBatches()).toEqual([]);
@@ -73,7 +73,7 @@ describe('confirmation', () => {
 
   test('--dry-run: the keys, no question, nothing deleted', async () => {
     bucketWith(['alice/1', 'alice/2']);
-    const r = await runCommand(['delete-objects', 'bkt', '--prefix', 'alice/', '--dry-run']);
+    const r = await runCli(['delete-objects', 'bkt', '--prefix', 'alice/', '--dry-run']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([
       { Bucket: 'bkt', Key: 'alice/1' },
@@ -84,7 +84,7 @@ describe('confirmation', () => {
 
   test('an empty folder: nothing to delete, an empty list', async () => {
     bucketWith(['bob/1']);
-    const r = await runCommand(['delete-objects', 'bkt', '--prefix', 'alice/', '--yes']);
+    const r = await runCli(['delete-objects', 'bkt', '--prefix', 'alice/', '--yes']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
     expect(deletedBatches()).toEqual([]);
@@ -113,7 +113,7 @@ describe('confirmation', () => {
 
 test('usage errors: neither keys nor --prefix, both, bad bucket', async () => {
   for (const args of [['bkt'], ['bkt', 'k', '--prefix', 'a/'], ['Bkt', 'k'], ['bkt', '--prefix', '/abs']]) {
-    const r = await runCommand(['delete-objects', ...args]);
+    const r = await runCli(['delete-objects', ...args]);
     expect(r.code).toBe(2);
   }
   expect(s3.calls()).toHaveLength(0);

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { downloadToFile, globToRegExp, keyTarget } from '../../../src/services/objects/download';
-import { awsError, runCommand } from '../support/run-cli';
+import { awsError } from '../support/aws-error';
+import { runCli } from '../support/run-cli';
 
 const s3 = mockClient(S3Client);
 afterEach(() => s3.reset());
@@ -79,7 +80,7 @@ test('get-objects: traversal keys refused and reported, the rest downloaded, exi
     Contents: ['../evil.txt', 'a/../../evil2.txt', '/etc/passwd', 'C:\\x', 'folder/', 'ok/a.txt', 'ok/./b.txt'].map((Key) => ({ Key, Size: 1 })),
   });
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => body(`body of ${input.Key}`));
-  const r = await runCommand(['get-objects', 'bkt', '-o', dir, '--concurrency', '2']);
+  const r = await runCli(['get-objects', 'bkt', '-o', dir, '--concurrency', '2']);
   expect(r.code).toBe(1);
   const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
   expect(errors).toEqual([
@@ -102,7 +103,7 @@ test('get-objects: a symbolic link inside DIR that leads out is refused', async 
   fs.mkdirSync(dir);
   fs.symlinkSync(path.join(base, 'elsewhere'), path.join(dir, 'link'));
   s3.on(GetObjectCommand).callsFake(() => body('x'));
-  const r = await runCommand(['get-objects', 'bkt', 'link/x.txt', 'fine.txt', '-o', dir]);
+  const r = await runCli(['get-objects', 'bkt', 'link/x.txt', 'fine.txt', '-o', dir]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/link\/x\.txt: refused, .* through a symbolic link \(path traversal\)/);
   expect(fs.readdirSync(path.join(base, 'elsewhere'))).toEqual([]);
@@ -113,14 +114,14 @@ test('get-objects: existing files are kept without --force (exit 1), replaced wi
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'a.txt'), 'old');
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => body(`new ${input.Key}`));
-  s3.on(GetObjectCommand, { Key: 'gone.txt' }).rejects(Object.assign(awsError('NoSuchKey', 'The specified key does not exist.'), { $metadata: { httpStatusCode: 404 } }));
-  const r = await runCommand(['get-objects', 'bkt', 'a.txt', 'gone.txt', 'b.txt', '-o', dir]);
+  s3.on(GetObjectCommand, { Key: 'gone.txt' }).rejects(Object.assign(awsError('NoSuchKey', 403, 'The specified key does not exist.'), { $metadata: { httpStatusCode: 404 } }));
+  const r = await runCli(['get-objects', 'bkt', 'a.txt', 'gone.txt', 'b.txt', '-o', dir]);
   expect(r.code).toBe(1);
   expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('old');
   expect(fs.readFileSync(path.join(dir, 'b.txt'), 'utf8')).toBe('new b.txt');
   expect(r.stderr).toMatch(/a\.txt already exists: not replaced \(add --force to replace it\)/);
   expect(r.stderr).toMatch(/error: s3:\/\/bkt\/gone\.txt: The specified key does not exist \(NoSuchKey/);
-  const forced = await runCommand(['get-objects', 'bkt', 'a.txt', '-o', dir, '--force']);
+  const forced = await runCli(['get-objects', 'bkt', 'a.txt', '-o', dir, '--force']);
   expect(forced.code).toBe(0);
   expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('new a.txt');
 });
@@ -129,11 +130,11 @@ test('get-objects --pattern filters the listing; keys and --prefix together are 
   const dir = tmp();
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'r/a.csv' }, { Key: 'r/b.txt' }, { Key: 'r/s/c.csv' }] });
   s3.on(GetObjectCommand).callsFake(() => body('x'));
-  const r = await runCommand(['get-objects', 'bkt', '--prefix', 'r', '--pattern', 'r/*.csv', '-o', dir]);
+  const r = await runCli(['get-objects', 'bkt', '--prefix', 'r', '--pattern', 'r/*.csv', '-o', dir]);
   expect(r.code).toBe(0);
   expect(s3.commandCalls(ListObjectsV2Command)[0]!.args[0].input.Prefix).toBe('r/');
   expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['r/a.csv']);
-  expect((await runCommand(['get-objects', 'bkt', 'k', '--prefix', 'r/'])).code).toBe(2);
+  expect((await runCli(['get-objects', 'bkt', 'k', '--prefix', 'r/'])).code).toBe(2);
 });
 
 test('get-object: binary bytes to stdout unchanged', async () => {

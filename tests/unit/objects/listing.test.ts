@@ -4,7 +4,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { listablePrefixes } from '../../../src/policies/prefix-grants';
 import { listObjects, objectUrl } from '../../../src/services/objects/list';
-import { awsError, runCommand } from '../support/run-cli';
+import { awsError } from '../support/aws-error';
+import { runCli } from '../support/run-cli';
 
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
@@ -41,21 +42,21 @@ test.each([
   ['tsv', ['--tsv'], (out: string) => out.trim().split('\n').slice(1).map((l) => l.split('\t')[0])],
 ])('list-bucket %s: every page, in order', async (_name, flags, keysOf) => {
   twoPages();
-  const r = await runCommand(['list-bucket', 'bkt', '--prefix', 'a/', ...flags]);
+  const r = await runCli(['list-bucket', 'bkt', '--prefix', 'a/', ...flags]);
   expect(r.code).toBe(0);
   expect(keysOf(r.stdout)).toEqual(['a/1', 'a/2 b+c', 'a/3']);
 });
 
 test('list-bucket --csv: the header and a full row', async () => {
   twoPages();
-  const r = await runCommand(['list-bucket', 'bkt', '--csv']);
+  const r = await runCli(['list-bucket', 'bkt', '--csv']);
   expect(r.stdout.split('\n').slice(0, 2)).toEqual(['Key,Size,LastModified,ETag,StorageClass', 'a/1,1,2026-01-02T03:04:05.000Z,"""e""",STANDARD']);
 });
 
 test('list-bucket --urls on AWS: virtual-hosted URLs in the bucket region (GetBucketLocation)', async () => {
   twoPages();
   s3.on(GetBucketLocationCommand).resolves({ LocationConstraint: 'ap-south-1' });
-  const r = await runCommand(['list-bucket', 'b-1', '--nl', '--urls']);
+  const r = await runCli(['list-bucket', 'b-1', '--nl', '--urls']);
   expect(r.code).toBe(0);
   expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).URL)).toEqual([
     'https://b-1.s3.ap-south-1.amazonaws.com/a/1',
@@ -66,12 +67,12 @@ test('list-bucket --urls on AWS: virtual-hosted URLs in the bucket region (GetBu
 
 test('list-bucket --urls: GetBucketLocation refused falls back to the region; --endpoint-url gives path-style', async () => {
   twoPages();
-  s3.on(GetBucketLocationCommand).rejects(awsError('AccessDenied'));
-  const r = await runCommand(['list-bucket', 'b-1', '--nl', '--urls']);
+  s3.on(GetBucketLocationCommand).rejects(awsError('AccessDenied', 403));
+  const r = await runCli(['list-bucket', 'b-1', '--nl', '--urls'], { env: { AWS_REGION: 'eu-west-1' } });
   expect(JSON.parse(r.stdout.split('\n')[0]!).URL).toBe('https://b-1.s3.eu-west-1.amazonaws.com/a/1');
   s3.reset();
   twoPages();
-  const m = await runCommand(['list-bucket', 'b-1', '--nl', '--urls', '--endpoint-url', 'http://127.0.0.1:9000/']);
+  const m = await runCli(['list-bucket', 'b-1', '--nl', '--urls', '--endpoint-url', 'http://127.0.0.1:9000/']);
   expect(JSON.parse(m.stdout.split('\n')[0]!).URL).toBe('http://127.0.0.1:9000/b-1/a/1');
 });
 
@@ -81,7 +82,7 @@ test('objectUrl: dotted bucket names use the path style (the TLS certificate cov
 });
 
 test('AccessDenied listing the whole bucket: the --prefix hint, and the folders when the user may read its policies', async () => {
-  s3.on(ListObjectsV2Command).rejects(awsError('AccessDenied'));
+  s3.on(ListObjectsV2Command).rejects(awsError('AccessDenied', 403));
   sts.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/clients/alice' });
   iam.on(ListUserPoliciesCommand, { UserName: 'alice' }).resolves({ PolicyNames: ['p'] });
   const doc = {
@@ -92,7 +93,7 @@ test('AccessDenied listing the whole bucket: the --prefix hint, and the folders 
     ],
   };
   iam.on(GetUserPolicyCommand).resolves({ PolicyDocument: encodeURIComponent(JSON.stringify(doc)) });
-  const r = await runCommand(['list-bucket', 'bkt']);
+  const r = await runCli(['list-bucket', 'bkt']);
   expect(r.code).toBe(1);
   expect(r.stderr).toBe(
     'error: access denied listing the whole bucket bkt (AccessDenied): if your credentials are limited to a folder, pass --prefix FOLDER/; these credentials may list --prefix alice/\n',
@@ -101,16 +102,16 @@ test('AccessDenied listing the whole bucket: the --prefix hint, and the folders 
 });
 
 test('AccessDenied and the user may not read its policies: the hint alone', async () => {
-  s3.on(ListObjectsV2Command).rejects(awsError('AccessDenied'));
+  s3.on(ListObjectsV2Command).rejects(awsError('AccessDenied', 403));
   sts.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/alice' });
-  iam.on(ListUserPoliciesCommand).rejects(awsError('AccessDenied'));
-  const r = await runCommand(['list-bucket', 'bkt']);
+  iam.on(ListUserPoliciesCommand).rejects(awsError('AccessDenied', 403));
+  const r = await runCli(['list-bucket', 'bkt']);
   expect(r.stderr).toMatch(/pass --prefix FOLDER\/\n$/);
 });
 
 test('AccessDenied with --prefix: the usual message naming s3:ListBucket', async () => {
-  s3.on(ListObjectsV2Command).rejects(awsError('AccessDenied'));
-  const r = await runCommand(['list-bucket', 'bkt', '--prefix', 'bob/']);
+  s3.on(ListObjectsV2Command).rejects(awsError('AccessDenied', 403));
+  const r = await runCli(['list-bucket', 'bkt', '--prefix', 'bob/']);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/^error: access denied: .*\(AccessDenied\)/); // the action name is tested end to end
   expect(r.stderr).not.toMatch(/whole bucket/);
@@ -131,8 +132,8 @@ test('listablePrefixes: only Allow statements for s3:ListBucket on that bucket',
 });
 
 test('usage errors: bad bucket name, bad prefix, two formats', async () => {
-  expect((await runCommand(['list-bucket', 's3://b'])).code).toBe(2);
-  expect((await runCommand(['list-bucket', 'bkt', '--prefix', '../x'])).code).toBe(2);
-  expect((await runCommand(['list-bucket', 'bkt', '--nl', '--csv'])).code).toBe(2);
+  expect((await runCli(['list-bucket', 's3://b'])).code).toBe(2);
+  expect((await runCli(['list-bucket', 'bkt', '--prefix', '../x'])).code).toBe(2);
+  expect((await runCli(['list-bucket', 'bkt', '--nl', '--csv'])).code).toBe(2);
   expect(s3.calls()).toHaveLength(0);
 });

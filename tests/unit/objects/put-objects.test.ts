@@ -17,7 +17,8 @@ import { InterruptedError, UsageError } from '../../../src/errors';
 import { fakeIo } from '../support/fake-io';
 import { uploadMany } from '../../../src/services/transfer/upload-many';
 import { folderKeyName, keyFor, planUploads } from '../../../src/services/objects/upload-plan';
-import { awsError, creds, runCommand } from '../support/run-cli';
+import { awsError } from '../support/aws-error';
+import { CREDS, runCli } from '../support/run-cli';
 
 const MiB = 1024 * 1024;
 const s3 = mockClient(S3Client);
@@ -84,7 +85,7 @@ describe('put-objects', () => {
   test('uploads files and folders, one record per file (Bucket, Key, Size, ETag), Content-Type from the key', async () => {
     const root = tmp();
     tree(root, { 'site/index.html': '<h1>', 'site/img/logo.png': 'png', 'notes.unknownext': 'n' });
-    const r = await runCommand(['put-objects', 'web-bucket', path.join(root, 'site'), path.join(root, 'notes.unknownext'), '--prefix', 'v1']);
+    const r = await runCli(['put-objects', 'web-bucket', path.join(root, 'site'), path.join(root, 'notes.unknownext'), '--prefix', 'v1']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/prefix v1 means the folder v1\//);
     expect(r.stderr).toMatch(/uploaded 3 of 3 file\(s\)/);
@@ -99,7 +100,7 @@ describe('put-objects', () => {
   test('--dry-run lists the plan (no ETag) and uploads nothing', async () => {
     const root = tmp();
     tree(root, { 'd/a.txt': 'aa', 'd/sub/b c.txt': 'bbb' });
-    const r = await runCommand(['put-objects', 'bkt', path.join(root, 'd'), '--dry-run', '--nl']);
+    const r = await runCli(['put-objects', 'bkt', path.join(root, 'd'), '--dry-run', '--nl']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
       { Bucket: 'bkt', Key: 'd/a.txt', Size: 2 },
@@ -112,8 +113,8 @@ describe('put-objects', () => {
   test('a failing file does not stop the others; failures are listed at the end, exit 1', async () => {
     const root = tmp();
     tree(root, { 'd/1.txt': '1', 'd/2.txt': '2', 'd/3.txt': '3', 'd/4.txt': '4' });
-    s3.on(PutObjectCommand, { Key: 'd/2.txt' }).rejects(awsError('AccessDenied', 'not allowed to write d/2.txt'));
-    const r = await runCommand(['put-objects', 'bkt', path.join(root, 'd'), '--nl', '--concurrency', '2']);
+    s3.on(PutObjectCommand, { Key: 'd/2.txt' }).rejects(awsError('AccessDenied', 403, 'not allowed to write d/2.txt'));
+    const r = await runCli(['put-objects', 'bkt', path.join(root, 'd'), '--nl', '--concurrency', '2']);
     expect(r.code).toBe(1);
     expect(putKeys()).toEqual(['d/1.txt', 'd/2.txt', 'd/3.txt', 'd/4.txt']);
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).Key).sort()).toEqual(['d/1.txt', 'd/3.txt', 'd/4.txt']);
@@ -130,7 +131,7 @@ describe('put-objects', () => {
       ['put-objects', 'bkt', path.join(root, 'a/x'), path.join(root, 'b/x')],
       ['put-objects', 'bkt', root, '--prefix', '/abs'],
     ]) {
-      const r = await runCommand(args);
+      const r = await runCli(args);
       expect([args, r.code]).toEqual([args, 2]);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
@@ -156,7 +157,7 @@ describe('put-object', () => {
   test('a file: one PutObject, JSON {Bucket, Key, Size, ETag} on stdout, Content-Type from the key', async () => {
     const file = path.join(tmp(), 'page.bin');
     fs.writeFileSync(file, 'hello');
-    const r = await runCommand(['put-object', 'bkt', 'www/index.html', file]);
+    const r = await runCli(['put-object', 'bkt', 'www/index.html', file]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ Bucket: 'bkt', Key: 'www/index.html', Size: 5, ETag: '"etag-www/index.html"' });
     const input = s3.commandCalls(PutObjectCommand)[0].args[0].input;
@@ -170,17 +171,17 @@ describe('put-object', () => {
     expect(guessContentType('data', undefined)).toBe('application/octet-stream');
     const file = path.join(tmp(), 'x.json');
     fs.writeFileSync(file, '{}');
-    const r = await runCommand(['put-object', 'bkt', 'k', file, '--content-type', 'text/plain; charset=utf-8', '--nl']);
+    const r = await runCli(['put-object', 'bkt', 'k', file, '--content-type', 'text/plain; charset=utf-8', '--nl']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('{"Bucket":"bkt","Key":"k","Size":2,"ETag":"\\"etag-k\\""}\n');
     expect(s3.commandCalls(PutObjectCommand)[0].args[0].input.ContentType).toBe('text/plain; charset=utf-8');
-    const guessed = await runCommand(['put-object', 'bkt', 'k2', file]);
+    const guessed = await runCli(['put-object', 'bkt', 'k2', file]);
     expect(guessed.code).toBe(0);
     expect(s3.commandCalls(PutObjectCommand)[1].args[0].input.ContentType).toBe('application/json');
   });
 
   test("stdin ('-'), small: one PutObject with the bytes", async () => {
-    const r = await runCommand(['put-object', 'bkt', 'notes.txt', '-'], { stdin: 'from a pipe\n' });
+    const r = await runCli(['put-object', 'bkt', 'notes.txt', '-'], { stdin: 'from a pipe\n' });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ Key: 'notes.txt', Size: 12 });
     const input = s3.commandCalls(PutObjectCommand)[0].args[0].input;
@@ -193,7 +194,7 @@ describe('put-object', () => {
     s3.on(UploadPartCommand).callsFake(async (input) => ({ ETag: `"p${input.PartNumber}"` }));
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: '"whole-2"' });
     const text = 'a'.repeat(8 * MiB) + 'tail';
-    const r = await runCommand(['put-object', 'bkt', 'big.log', '-'], { stdin: text });
+    const r = await runCli(['put-object', 'bkt', 'big.log', '-'], { stdin: text });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ Bucket: 'bkt', Key: 'big.log', Size: 8 * MiB + 4, ETag: '"whole-2"' });
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -208,8 +209,8 @@ describe('put-object', () => {
   });
 
   test('a refused upload: exit 1, one line with the code', async () => {
-    s3.on(PutObjectCommand).rejects(awsError('AccessDenied', 'User is not authorized to perform: s3:PutObject'));
-    const r = await runCommand(['put-object', 'bkt', 'k', '-'], { stdin: 'x' });
+    s3.on(PutObjectCommand).rejects(awsError('AccessDenied', 403, 'User is not authorized to perform: s3:PutObject'));
+    const r = await runCli(['put-object', 'bkt', 'k', '-'], { stdin: 'x' });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -228,7 +229,7 @@ describe('put-object', () => {
       [['put-object', 'bkt', 'k'.repeat(1025), file], /at most 1024 bytes/],
     ];
     for (const [args, message] of cases) {
-      const r = await runCommand(args);
+      const r = await runCli(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -240,7 +241,7 @@ describe('put-object', () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'up-2' });
     s3.on(UploadPartCommand).callsFake(async (input) => ({ ETag: `"p${input.PartNumber}"` }));
     s3.on(AbortMultipartUploadCommand).resolves({});
-    const f = fakeIo(creds);
+    const f = fakeIo(CREDS);
     const stdin = new PassThrough();
     f.io.stdin = stdin;
     stdin.write(Buffer.alloc(8 * MiB + 10, 7)); // one full part, then the writer goes quiet

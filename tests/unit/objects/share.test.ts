@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../../../src/errors';
 import { createShareLink, lifetimeWarnings, parseExpires, uploadHint } from '../../../src/services/objects/share-links';
-import { runCommand } from '../support/run-cli';
+import { runCli } from '../support/run-cli';
 
 describe('parseExpires', () => {
   test.each([
@@ -84,17 +84,17 @@ describe('share command', () => {
     process.env = { ...saved };
   });
   test('static keys: JSON on stdout, no temporary notice', async () => {
-    const r = await runCommand(['share', 'bkt', 'k', '--expires', '15m']);
+    const r = await runCli(['share', 'bkt', 'k', '--expires', '15m']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ Method: 'GET', ExpiresIn: 900 });
     expect(r.stderr).not.toMatch(/temporary/);
   });
 
   test('--session-token / AWS_SESSION_TOKEN: the temporary notice', async () => {
-    const flags = await runCommand(['share', 'bkt', 'k', '--access-key', 'ASIA1', '--secret-key', 's', '--session-token', 't']);
+    const flags = await runCli(['share', 'bkt', 'k', '--access-key', 'ASIA1', '--secret-key', 's', '--session-token', 't']);
     expect(flags.stderr).toMatch(/^warning: the URL is signed with temporary credentials/m);
     process.env.AWS_SESSION_TOKEN = 'tok';
-    const env = await runCommand(['share', 'bkt', 'k']);
+    const env = await runCli(['share', 'bkt', 'k']);
     expect(env.stderr).toMatch(/^warning: the URL is signed with temporary credentials/m);
   });
 
@@ -102,14 +102,14 @@ describe('share command', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'auth-')), 'c.json');
     const expiration = new Date(Date.now() + 60_000).toISOString();
     fs.writeFileSync(file, JSON.stringify({ AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: expiration }));
-    const r = await runCommand(['share', 'bkt', 'k', '--auth', file, '--expires', '2h']);
+    const r = await runCli(['share', 'bkt', 'k', '--auth', file, '--expires', '2h']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`warning: the credentials expire at ${expiration}`);
   });
 
   test('usage errors exit 2', async () => {
     for (const args of [['bkt', 'k', '--expires', '8d'], ['bkt', 'k', '--expires', '0'], ['b', 'k'], ['bkt', ''], ['bkt', 'k', '--content-type', 'text/plain']]) {
-      const r = await runCommand(['share', ...args]);
+      const r = await runCli(['share', ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }

@@ -1,14 +1,10 @@
 import { DeleteUserCommand } from '@aws-sdk/client-iam';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { runMain } from '../support/fake-io';
+import { runCli } from '../support/run-cli';
 import { fakeIam, writeCalls, type FakeAccount } from '../support/mock-iam';
 
-const creds = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value' };
-
-function cli(args: string[], opts: { tty?: boolean; stdin?: string } = {}) {
-  return runMain(args, { env: creds, stdin: opts.stdin, tty: opts.tty });
-}
+const cli = runCli;
 
 const grant = (resource: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: resource }] });
 const account = (): FakeAccount => ({

@@ -14,6 +14,7 @@ import { whoami } from '../../../src/services/users/identity';
 import { decodePolicyDocument } from '../../../src/policies/statements';
 import { listUserPolicies } from '../../../src/services/users/policies';
 import { listUsers } from '../../../src/services/users/list';
+import { awsError } from '../support/aws-error';
 
 const iamMock = mockClient(IAMClient);
 const stsMock = mockClient(STSClient);
@@ -23,10 +24,6 @@ async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
-}
-
-function awsError(name: string) {
-  return Object.assign(new Error(name), { name, $metadata: {} });
 }
 
 beforeEach(() => {
