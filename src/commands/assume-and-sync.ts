@@ -17,7 +17,7 @@ import { compileFilters, type Filter } from '../services/sync/filters';
 import type { RoleCredentialsProvider } from '../services/credentials/role-session';
 import type { SyncEvent, SyncSink, SyncSummary } from '../services/sync/sync';
 import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './shared/common-options';
-import { parseDuration } from './create';
+import { parseDuration } from './shared/durations';
 import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
 
 export interface AssumeAndSyncOptions extends AwsOptions {

@@ -13,6 +13,7 @@ import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptio
 import { readStdinText, type CliIo } from '../io';
 import { runPlan } from './shared/run-plan';
 import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './policy';
+import { parseDuration } from './shared/durations';
 
 export interface CreateCommandOptions extends PolicyOptions, AwsOptions, CredentialOutputOptions {
   username?: string;
@@ -31,21 +32,6 @@ export interface CreateCommandOptions extends PolicyOptions, AwsOptions, Credent
   waitTimeout?: number;
   dryRun?: boolean;
   silent?: boolean;
-}
-
-export const MIN_DURATION_SECONDS = 900;
-export const MAX_DURATION_SECONDS = 43200;
-
-/** `15m`, `1h`, `3600s` or bare seconds, from 15 minutes to 12 hours. */
-export function parseDuration(value: string): number {
-  const m = /^(\d+)([smh]?)$/.exec(value.trim());
-  const seconds = m ? Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as const)[m[2] as '' | 's' | 'm' | 'h'] : NaN;
-  if (!Number.isSafeInteger(seconds) || seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
-    throw new UsageError(
-      `--duration ${value} is not a duration from 15m to 12h: give seconds (3600), or minutes or hours with a unit (15m, 1h, 12h)`,
-    );
-  }
-  return seconds;
 }
 
 export function parseWaitTimeout(value: string): number {
