@@ -11,7 +11,7 @@ import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './sh
 import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
 import { readStdinText, type CliIo } from '../io';
 import { runPlan } from './shared/run-plan';
-import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './policy';
+import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './shared/policy-options';
 import { parseDuration } from './shared/durations';
 import { addKeyWaitOptions, shouldWait, waitTimeoutSeconds, type KeyWaitOptions } from './shared/key-wait-options';
 
