@@ -6,7 +6,7 @@ import { createRecordEmitter } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import type { CliIo } from '../io';
-import { explainListingError, folderOption } from './list-bucket';
+import { folderOption } from './shared/folder-option';
 
 export interface DeleteObjectsOptions extends AwsOptions {
   prefix?: string;
@@ -61,7 +61,7 @@ export function registerDeleteObjects(program: Command, io: CliIo): void {
     const prefix = folderOption(opts.prefix, reporter);
     const ask = confirmationNeeded(opts, io);
     const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, { listKeys }, { deleteKeys }] = await Promise.all([
+    const [{ createIamClient, createS3Client, createStsClient }, { explainListingError, listKeys }, { deleteKeys }] = await Promise.all([
       import('../aws/clients'),
       import('../services/objects/list'),
       import('../services/objects/batch-delete'),
@@ -76,7 +76,7 @@ export function registerDeleteObjects(program: Command, io: CliIo): void {
         // S3 filters by Prefix already; the check keeps a misbehaving server from widening a delete.
         for await (const key of listKeys(s3, bucket, prefix)) if (key.startsWith(prefix)) targets.push(key);
       } catch (err) {
-        throw await explainListingError(err, ctx, bucket, prefix);
+        throw await explainListingError(err, { sts: () => createStsClient(ctx), iam: () => createIamClient(ctx) }, bucket, prefix);
       }
       if (!targets.length) {
         reporter.info(`no objects under ${where}: nothing to delete`);

@@ -4,7 +4,7 @@ import { OperationError, UsageError } from '../errors';
 import { validateBucketName } from '../policies/bucket-names';
 import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './shared/common-options';
 import type { CliIo } from '../io';
-import { explainListingError, folderOption } from './list-bucket';
+import { folderOption } from './shared/folder-option';
 
 export function registerGetObjects(program: Command, io: CliIo): void {
   const cmd = program
@@ -43,7 +43,10 @@ export function registerGetObjects(program: Command, io: CliIo): void {
     const downloads = await import('../services/objects/download');
     const pattern = opts.pattern === undefined ? undefined : downloads.globToRegExp(opts.pattern);
     const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, { listKeys }] = await Promise.all([import('../aws/clients'), import('../services/objects/list')]);
+    const [{ createIamClient, createS3Client, createStsClient }, { explainListingError, listKeys }] = await Promise.all([
+      import('../aws/clients'),
+      import('../services/objects/list'),
+    ]);
     const s3 = await createS3Client(ctx);
 
     async function* selected(): AsyncGenerator<string> {
@@ -74,7 +77,7 @@ export function registerGetObjects(program: Command, io: CliIo): void {
         }
       }
     } catch (err) {
-      throw keys.length ? err : await explainListingError(err, ctx, bucket, prefix);
+      throw keys.length ? err : await explainListingError(err, { sts: () => createStsClient(ctx), iam: () => createIamClient(ctx) }, bucket, prefix);
     }
     const total = counts.downloaded + counts.skipped + counts.refused + counts.failed + counts.existing;
     const notDone = counts.refused + counts.failed + counts.existing;

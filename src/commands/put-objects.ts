@@ -12,7 +12,7 @@ import type { WalkIssue } from '../services/transfer/local-walk';
 import type { UploadOutcome } from '../services/transfer/upload-many';
 import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, positiveInt, recordFormat, reporterFor } from './shared/common-options';
 import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
-import { folderOption } from './list-bucket';
+import { folderOption } from './shared/folder-option';
 
 export const UPLOAD_COLUMNS = ['Bucket', 'Key', 'Size', 'ETag'];
 
