@@ -15,7 +15,7 @@ import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './s
 import { parseDuration } from './shared/durations';
 import { addKeyWaitOptions, shouldWait, waitTimeoutSeconds, type KeyWaitOptions } from './shared/key-wait-options';
 
-export interface CreateCommandOptions extends PolicyOptions, AwsOptions, CredentialOutputOptions, KeyWaitOptions {
+export interface CreateOptions extends PolicyOptions, AwsOptions, CredentialOutputOptions, KeyWaitOptions {
   username?: string;
   createBucket?: boolean;
   bucketRegion?: string;
@@ -34,7 +34,7 @@ export interface CreateCommandOptions extends PolicyOptions, AwsOptions, Credent
 
 const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-function checkConflicts(buckets: string[], opts: CreateCommandOptions): void {
+function checkConflicts(buckets: string[], opts: CreateOptions): void {
   const conflict = (a: string, b: string, why: string) => {
     throw new UsageError(`${a} and ${b} conflict: ${why}`);
   };
@@ -82,7 +82,7 @@ async function readStdinLine(io: CliIo): Promise<string> {
   return line;
 }
 
-export async function runCreate(buckets: string[], opts: CreateCommandOptions, io: CliIo): Promise<void> {
+export async function runCreate(buckets: string[], opts: CreateOptions, io: CliIo): Promise<void> {
   const reporter: Reporter = reporterFor(opts, io);
   checkConflicts(buckets, opts);
   const [{ checkPolicySize }, { renderPolicy }, { validateIamName }] = await Promise.all([
@@ -192,5 +192,5 @@ export function registerCreate(program: Command, io: CliIo): void {
         '  $ s3-share create partner-data --read-only --bucket-owner 111122223333',
       ].join('\n'),
     )
-    .action((buckets: string[], opts: CreateCommandOptions) => runCreate(buckets, opts, io));
+    .action((buckets: string[], opts: CreateOptions) => runCreate(buckets, opts, io));
 }

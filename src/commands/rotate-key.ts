@@ -12,14 +12,14 @@ import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptio
 import type { CliIo } from '../io';
 import { runPlan } from './shared/run-plan';
 
-export interface RotateKeyCommandOptions extends AwsOptions, CredentialOutputOptions, KeyWaitOptions {
+export interface RotateKeyOptions extends AwsOptions, CredentialOutputOptions, KeyWaitOptions {
   keepOld?: boolean;
   deleteOldest?: boolean;
   dryRun?: boolean;
   silent?: boolean;
 }
 
-export async function runRotateKey(userName: string, opts: RotateKeyCommandOptions, io: CliIo): Promise<void> {
+export async function runRotateKey(userName: string, opts: RotateKeyOptions, io: CliIo): Promise<void> {
   const reporter: Reporter = reporterFor(opts, io);
   const { validateIamName } = await import('../policies/names');
   validateIamName(userName, 'USER');
@@ -79,5 +79,5 @@ export function registerRotateKey(program: Command, io: CliIo): void {
         '  $ s3-share rotate-key alice --delete-oldest --dry-run',
       ].join('\n'),
     )
-    .action((user: string, opts: RotateKeyCommandOptions) => runRotateKey(user, opts, io));
+    .action((user: string, opts: RotateKeyOptions) => runRotateKey(user, opts, io));
 }
