@@ -11,9 +11,9 @@ export interface KeyWaitOptions {
   waitTimeout?: number;
 }
 
-export const DEFAULT_WAIT_TIMEOUT_SECONDS = 60;
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 60;
 
-export function parseWaitTimeout(value: string): number {
+function parseWaitTimeout(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 600) throw new UsageError(`--wait-timeout must be whole seconds from 1 to 600, not '${value}'`);
   return n;
