@@ -119,3 +119,18 @@ export async function createS3Client(ctx: AwsContext, region?: string, options: 
     's3',
   );
 }
+
+/** A key just made, as IAM returns it and the credential formats print it. */
+export interface NewAccessKey {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+}
+
+/** Clients that sign with a key just made, to probe whether it works yet; otherwise as `ctx` says. */
+export async function clientsForKey(ctx: AwsContext, key: NewAccessKey): Promise<{ sts: STSClient; s3: S3Client }> {
+  const keyCtx: AwsContext = {
+    ...ctx,
+    credentials: { kind: 'static', origin: 'flags', credentials: { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey } },
+  };
+  return { sts: await createStsClient(keyCtx), s3: await createS3Client(keyCtx) };
+}

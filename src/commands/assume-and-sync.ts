@@ -17,7 +17,7 @@ import { compileFilters, type Filter } from '../services/sync/filters';
 import type { RoleCredentialsProvider } from '../services/credentials/role-session';
 import type { SyncEvent, SyncSink, SyncSummary } from '../services/sync/sync';
 import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './shared/common-options';
-import { parseDuration } from './create';
+import { parseDuration } from './shared/durations';
 import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
 
 export interface AssumeAndSyncOptions extends AwsOptions {
@@ -31,6 +31,10 @@ export interface AssumeAndSyncOptions extends AwsOptions {
   dryRun?: boolean;
   followSymlinks: boolean;
   concurrency: number;
+  exclude?: string[];
+  include?: string[];
+  /** --exclude and --include in the order given: with aws-cli semantics the later filter wins. */
+  filters?: Filter[];
   nl?: boolean;
   silent?: boolean;
 }
@@ -39,11 +43,11 @@ export const DEFAULT_CONCURRENCY = 16;
 const DEFAULT_DURATION_SECONDS = 900;
 
 export function registerAssumeAndSync(program: Command, io: CliIo): void {
-  // --exclude and --include share one ordered list: with aws-cli semantics the later filter wins.
-  let filters: Filter[] = [];
-  const collect = (type: Filter['type']) => (pattern: string) => {
-    filters = [...filters, { type, pattern }];
-    return filters;
+  // Each --exclude and --include also joins one ordered list, the `filters` option value: the
+  // order of the two kinds together decides which filter wins.
+  const collect = (type: Filter['type']) => (pattern: string, previous: string[] = []) => {
+    cmd.setOptionValue('filters', [...((cmd.getOptionValue('filters') as Filter[] | undefined) ?? []), { type, pattern }]);
+    return [...previous, pattern];
   };
   const cmd = program
     .command('assume-and-sync')
@@ -75,13 +79,7 @@ export function registerAssumeAndSync(program: Command, io: CliIo): void {
         '  $ s3-share assume-and-sync ./data s3://data --checksum --nl | jq -c \'select(.event == "uploaded")\'',
       ].join('\n'),
     )
-    .action(async (localDir: string, destination: string, opts: AssumeAndSyncOptions) => {
-      try {
-        await runAssumeAndSync(localDir, destination, opts, filters, io);
-      } finally {
-        filters = [];
-      }
-    });
+    .action((localDir: string, destination: string, opts: AssumeAndSyncOptions) => runAssumeAndSync(localDir, destination, opts, io));
 }
 
 /** Everything that can be checked before any AWS call. */
@@ -113,7 +111,7 @@ async function checkLocalFolder(dir: string): Promise<string> {
   return path;
 }
 
-export async function runAssumeAndSync(localDir: string, destination: string, opts: AssumeAndSyncOptions, filters: Filter[], io: CliIo): Promise<void> {
+export async function runAssumeAndSync(localDir: string, destination: string, opts: AssumeAndSyncOptions, io: CliIo): Promise<void> {
   const dest = validate(destination, opts);
   const { isRoleArn, isSessionName, randomSessionName, roleCredentialsProvider } = await import('../services/credentials/role-session');
   if (opts.roleArn !== undefined && !isRoleArn(opts.roleArn)) {
@@ -122,7 +120,7 @@ export async function runAssumeAndSync(localDir: string, destination: string, op
   if (opts.sessionName !== undefined && !isSessionName(opts.sessionName)) {
     throw new UsageError(`--session-name ${opts.sessionName} is not valid: use 2-64 of letters, digits and _+=,.@-`);
   }
-  const compiled = compileFilters(filters);
+  const compiled = compileFilters(opts.filters ?? []);
   const root = await checkLocalFolder(localDir);
   const reporter = reporterFor(opts, io);
   const ctx = await awsContextFor(opts, io, reporter);

@@ -4,17 +4,18 @@
  * before any AWS call; the work is in services/credentials/create.ts, run through the plan engine.
  */
 import type { Command } from 'commander';
-import type { AwsContext, AwsOptions } from '../aws/config';
+import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
-import type { IssuedCredentials } from '../output/credentials';
 import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
 import { readStdinText, type CliIo } from '../io';
 import { runPlan } from './shared/run-plan';
-import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './policy';
+import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './shared/policy-options';
+import { parseDuration } from './shared/durations';
+import { addKeyWaitOptions, shouldWait, waitTimeoutSeconds, type KeyWaitOptions } from './shared/key-wait-options';
 
-export interface CreateCommandOptions extends PolicyOptions, AwsOptions, CredentialOutputOptions {
+export interface CreateOptions extends PolicyOptions, AwsOptions, CredentialOutputOptions, KeyWaitOptions {
   username?: string;
   createBucket?: boolean;
   bucketRegion?: string;
@@ -27,36 +28,13 @@ export interface CreateCommandOptions extends PolicyOptions, AwsOptions, Credent
   public?: boolean;
   website?: boolean;
   bucketOwner?: string;
-  wait?: boolean;
-  waitTimeout?: number;
   dryRun?: boolean;
   silent?: boolean;
 }
 
-export const MIN_DURATION_SECONDS = 900;
-export const MAX_DURATION_SECONDS = 43200;
-
-/** `15m`, `1h`, `3600s` or bare seconds, from 15 minutes to 12 hours. */
-export function parseDuration(value: string): number {
-  const m = /^(\d+)([smh]?)$/.exec(value.trim());
-  const seconds = m ? Number(m[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as const)[m[2] as '' | 's' | 'm' | 'h'] : NaN;
-  if (!Number.isSafeInteger(seconds) || seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
-    throw new UsageError(
-      `--duration ${value} is not a duration from 15m to 12h: give seconds (3600), or minutes or hours with a unit (15m, 1h, 12h)`,
-    );
-  }
-  return seconds;
-}
-
-export function parseWaitTimeout(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 600) throw new UsageError(`--wait-timeout must be whole seconds from 1 to 600, not '${value}'`);
-  return n;
-}
-
 const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
-function checkConflicts(buckets: string[], opts: CreateCommandOptions): void {
+function checkConflicts(buckets: string[], opts: CreateOptions): void {
   const conflict = (a: string, b: string, why: string) => {
     throw new UsageError(`${a} and ${b} conflict: ${why}`);
   };
@@ -104,17 +82,7 @@ async function readStdinLine(io: CliIo): Promise<string> {
   return line;
 }
 
-/** Clients for a key just made, to probe whether it works yet. */
-export async function clientsForKey(ctx: AwsContext, creds: IssuedCredentials) {
-  const { createStsClient, createS3Client } = await import('../aws/clients');
-  const keyCtx: AwsContext = {
-    ...ctx,
-    credentials: { kind: 'static', origin: 'flags', credentials: { accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey } },
-  };
-  return { sts: await createStsClient(keyCtx), s3: await createS3Client(keyCtx) };
-}
-
-export async function runCreate(buckets: string[], opts: CreateCommandOptions, io: CliIo): Promise<void> {
+export async function runCreate(buckets: string[], opts: CreateOptions, io: CliIo): Promise<void> {
   const reporter: Reporter = reporterFor(opts, io);
   checkConflicts(buckets, opts);
   const [{ checkPolicySize }, { renderPolicy }, { validateIamName }] = await Promise.all([
@@ -140,7 +108,7 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
   const { prepareDelivery } = await import('../output/credentials');
   const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
   try {
-    const [{ createIamClient, createStsClient, createS3Client }, { planCreate }] = await Promise.all([
+    const [{ clientsForKey, createIamClient, createStsClient, createS3Client }, { planCreate }] = await Promise.all([
       import('../aws/clients'),
       import('../services/credentials/create'),
     ]);
@@ -174,11 +142,11 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
       const target = { bucket: buckets[0]!, prefix, canList: !opts.bucketOwner && (mode === 'read-only' || mode === 'read-write') };
       const result = await waitForKey(keyProbes(await clientsForKey(ctx, credentials), opts.role ? undefined : target), {
         reporter,
-        timeoutMs: (opts.waitTimeout ?? 60) * 1000,
+        timeoutMs: waitTimeoutSeconds(opts) * 1000,
         signal: io.interrupts.signal,
       });
       if (result.lastError === 'interrupted') reporter.warn('interrupted: stopped waiting; the credentials were created and are printed below');
-      else if (!result.ready) reporter.warn(`the new key did not work within ${opts.waitTimeout ?? 60} s (${result.lastError}): it usually does within a minute; try it again shortly`);
+      else if (!result.ready) reporter.warn(`the new key did not work within ${waitTimeoutSeconds(opts)} s (${result.lastError}): it usually does within a minute; try it again shortly`);
     }
     await delivery!.deliver(credentials);
     if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
@@ -186,19 +154,6 @@ export async function runCreate(buckets: string[], opts: CreateCommandOptions, i
     await delivery?.discard();
     throw err;
   }
-}
-
-/** --wait, --no-wait, --wait-timeout: for every command that makes an IAM access key. */
-export function addKeyWaitOptions(cmd: Command): Command {
-  return cmd
-    .option('--wait', 'wait until the new key works (default when stderr is a terminal)')
-    .option('--no-wait', 'print the key at once, without waiting until it works')
-    .option('--wait-timeout <seconds>', 'give up waiting after this many seconds (default 60)', parseWaitTimeout);
-}
-
-/** Whether to wait for a new key: --wait/--no-wait, else when a person is watching stderr. */
-export function shouldWait(opts: { wait?: boolean; dryRun?: boolean }, io: CliIo): boolean {
-  return opts.wait ?? (io.stderrIsTTY && !opts.dryRun);
 }
 
 export function registerCreate(program: Command, io: CliIo): void {
@@ -237,5 +192,5 @@ export function registerCreate(program: Command, io: CliIo): void {
         '  $ s3-share create partner-data --read-only --bucket-owner 111122223333',
       ].join('\n'),
     )
-    .action((buckets: string[], opts: CreateCommandOptions) => runCreate(buckets, opts, io));
+    .action((buckets: string[], opts: CreateOptions) => runCreate(buckets, opts, io));
 }

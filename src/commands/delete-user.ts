@@ -16,6 +16,66 @@ export interface DeleteUserOptions extends AwsOptions {
   silent?: boolean;
 }
 
+export async function runDeleteUser(users: string[], opts: DeleteUserOptions, io: CliIo): Promise<void> {
+  if (opts.deleteObjects && !opts.yes && !opts.dryRun && !canAsk(io)) {
+    throw new UsageError('--delete-objects needs confirmation and this is not a terminal: add --yes');
+  }
+  const reporter = reporterFor(opts, io);
+  const ctx = await awsContextFor(opts, io, reporter);
+  const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([
+    import('../aws/clients'),
+    import('../services/users/delete/delete-users'),
+  ]);
+  if (opts.dryRun) reporter.info('dry run: nothing will be removed');
+
+  const emitter = createRecordEmitter(opts.nl ? 'nl' : 'json', io.stdout);
+  // Each removal is printed as the service reports it, one write at a time (stdout back-pressure).
+  let writing: Promise<void> = Promise.resolve();
+  let outcomes: Awaited<ReturnType<typeof deleteUsers>>;
+  try {
+    outcomes = await deleteUsers(
+      { iam: await createIamClient(ctx), s3: () => createS3Client(ctx) },
+      {
+        users,
+        concurrency: opts.concurrency,
+        dryRun: !!opts.dryRun,
+        deleteObjects: !!opts.deleteObjects,
+        confirm: opts.yes ? undefined : (targets) => confirmObjects(io, targets),
+        onRecord: (r) => {
+          const record = { ...r } as OutputRecord;
+          writing = writing.then(() => emitter.write(record));
+        },
+      },
+      reporter,
+    );
+  } finally {
+    // The list of what was removed is complete even when some users failed: close it.
+    await writing;
+    await emitter.end();
+  }
+
+  const failed = outcomes.filter((o) => o.error);
+  // One user named: its error is the whole story, in one line. Several: one line per failed
+  // user, a count, and a summary error naming them.
+  if (outcomes.length === 1 && failed.length === 1) {
+    const partial = !opts.dryRun && failed[0]!.removed.length > 0;
+    throw new OperationError(`${failed[0]!.UserName}: ${failed[0]!.error}${partial ? '; rerunning finishes the partial delete' : ''}`);
+  }
+  for (const o of failed) io.stderr.write(`error: ${o.UserName}: ${o.error}\n`);
+  const objects = outcomes.flatMap((o) => o.removed).reduce((n, r) => n + (r.Count ?? 0), 0);
+  const done = outcomes.length - failed.length;
+  if (opts.dryRun) {
+    reporter.info(`dry run: ${done} of ${outcomes.length} user(s) would be deleted; nothing was removed`);
+  } else {
+    reporter.info(`deleted ${done} of ${outcomes.length} user(s)${opts.deleteObjects ? ` and ${objects} object(s)` : ''}`);
+  }
+  if (failed.length) {
+    throw new OperationError(
+      `${failed.length} of ${outcomes.length} user(s) not ${opts.dryRun ? 'readable' : 'deleted'}: ${failed.map((o) => o.UserName).join(', ')}: see the errors above; rerunning finishes a partial delete`,
+    );
+  }
+}
+
 export function registerDeleteUser(program: Command, io: CliIo): void {
   const cmd = program
     .command('delete-user')
@@ -44,62 +104,7 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
         '  $ s3-share delete-user alice --delete-objects --yes',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(cmd)).action(async (users: string[], opts: DeleteUserOptions) => {
-    if (opts.deleteObjects && !opts.yes && !opts.dryRun && !canAsk(io)) {
-      throw new UsageError('--delete-objects needs confirmation and this is not a terminal: add --yes');
-    }
-    const reporter = reporterFor(opts, io);
-    const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([import('../aws/clients'), import('../services/users/delete/delete-users')]);
-    if (opts.dryRun) reporter.info('dry run: nothing will be removed');
-
-    const emitter = createRecordEmitter(opts.nl ? 'nl' : 'json', io.stdout);
-    // Each removal is printed as the service reports it, one write at a time (stdout back-pressure).
-    let writing: Promise<void> = Promise.resolve();
-    let outcomes: Awaited<ReturnType<typeof deleteUsers>>;
-    try {
-      outcomes = await deleteUsers(
-        { iam: await createIamClient(ctx), s3: () => createS3Client(ctx) },
-        {
-          users,
-          concurrency: opts.concurrency,
-          dryRun: !!opts.dryRun,
-          deleteObjects: !!opts.deleteObjects,
-          confirm: opts.yes ? undefined : (targets) => confirmObjects(io, targets),
-          onRecord: (r) => {
-            const record = { ...r } as OutputRecord;
-            writing = writing.then(() => emitter.write(record));
-          },
-        },
-        reporter,
-      );
-    } finally {
-      // The list of what was removed is complete even when some users failed: close it.
-      await writing;
-      await emitter.end();
-    }
-
-    const failed = outcomes.filter((o) => o.error);
-    // One user named: its error is the whole story, in one line. Several: one line per failed
-    // user, a count, and a summary error naming them.
-    if (outcomes.length === 1 && failed.length === 1) {
-      const partial = !opts.dryRun && failed[0]!.removed.length > 0;
-      throw new OperationError(`${failed[0]!.UserName}: ${failed[0]!.error}${partial ? '; rerunning finishes the partial delete' : ''}`);
-    }
-    for (const o of failed) io.stderr.write(`error: ${o.UserName}: ${o.error}\n`);
-    const objects = outcomes.flatMap((o) => o.removed).reduce((n, r) => n + (r.Count ?? 0), 0);
-    const done = outcomes.length - failed.length;
-    if (opts.dryRun) {
-      reporter.info(`dry run: ${done} of ${outcomes.length} user(s) would be deleted; nothing was removed`);
-    } else {
-      reporter.info(`deleted ${done} of ${outcomes.length} user(s)${opts.deleteObjects ? ` and ${objects} object(s)` : ''}`);
-    }
-    if (failed.length) {
-      throw new OperationError(
-        `${failed.length} of ${outcomes.length} user(s) not ${opts.dryRun ? 'readable' : 'deleted'}: ${failed.map((o) => o.UserName).join(', ')}: see the errors above; rerunning finishes a partial delete`,
-      );
-    }
-  });
+  addSilentOption(addAwsOptions(cmd)).action((users: string[], opts: DeleteUserOptions) => runDeleteUser(users, opts, io));
 }
 
 /** Asks on the terminal before deleting objects; anything but y/yes is no. */

@@ -1,10 +1,80 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import type { AwsOptions } from '../aws/config';
 import { OperationError, UsageError } from '../errors';
 import { validateBucketName } from '../policies/bucket-names';
 import { addAwsOptions, addSilentOption, awsContextFor, positiveInt, reporterFor } from './shared/common-options';
 import type { CliIo } from '../io';
-import { explainListingError, folderOption } from './list-bucket';
+import { folderOption } from './shared/folder-option';
+
+export interface GetObjectsOptions extends AwsOptions {
+  prefix?: string;
+  pattern?: string;
+  output?: string;
+  force?: boolean;
+  concurrency: number;
+  silent?: boolean;
+}
+
+export async function runGetObjects(bucket: string, keys: string[], opts: GetObjectsOptions, io: CliIo): Promise<void> {
+  validateBucketName(bucket);
+  if (keys.length && opts.prefix !== undefined) throw new UsageError('give keys or --prefix, not both: keys name objects, --prefix a folder to list');
+  if (keys.some((k) => k === '')) throw new UsageError('a key is empty: give the keys of the objects to download');
+  const reporter = reporterFor(opts, io);
+  const prefix = folderOption(opts.prefix, reporter);
+  const dir = path.resolve(opts.output ?? '.');
+  const downloads = await import('../services/objects/download');
+  const pattern = opts.pattern === undefined ? undefined : downloads.globToRegExp(opts.pattern);
+  const ctx = await awsContextFor(opts, io, reporter);
+  const [{ createIamClient, createS3Client, createStsClient }, { explainListingError, listKeys }] = await Promise.all([
+    import('../aws/clients'),
+    import('../services/objects/list'),
+  ]);
+  const s3 = await createS3Client(ctx);
+
+  async function* selected(): AsyncGenerator<string> {
+    const source = keys.length ? [...new Set(keys)] : listKeys(s3, bucket, prefix);
+    for await (const key of source) if (!pattern || pattern.test(key)) yield key;
+  }
+
+  const counts = { downloaded: 0, skipped: 0, refused: 0, failed: 0, existing: 0 };
+  let bytes = 0;
+  const where = (file: string) => path.relative(process.cwd(), file) || '.';
+  try {
+    for await (const o of downloads.downloadMany(s3, { bucket, keys: selected(), dir, concurrency: opts.concurrency, force: opts.force })) {
+      const name = `s3://${bucket}/${o.Key}`;
+      if (o.Status === 'downloaded') {
+        counts.downloaded++;
+        bytes += o.Size;
+        reporter.info(`${name} -> ${where(o.Path)} (${o.Size} bytes)`);
+      } else if (o.Status === 'skipped') {
+        counts.skipped++;
+        reporter.info(`${name}: skipped, ${o.Reason}`);
+      } else if (o.Status === 'exists') {
+        counts.existing++;
+        io.stderr.write(`error: ${name}: ${where(o.Path)} already exists: not replaced (add --force to replace it)\n`);
+      } else {
+        counts[o.Status]++;
+        const reason = o.Status === 'failed' && o.Error ? (await import('../aws/errors')).describeAwsError(o.Error) : o.Reason;
+        io.stderr.write(`error: ${name}: ${o.Status === 'refused' ? `refused, ${reason}: not written` : reason}\n`);
+      }
+    }
+  } catch (err) {
+    throw keys.length ? err : await explainListingError(err, { sts: () => createStsClient(ctx), iam: () => createIamClient(ctx) }, bucket, prefix);
+  }
+  const total = counts.downloaded + counts.skipped + counts.refused + counts.failed + counts.existing;
+  const notDone = counts.refused + counts.failed + counts.existing;
+  reporter.info(
+    `downloaded ${counts.downloaded} of ${total} object(s) (${bytes} bytes) to ${where(dir)}` +
+      (notDone + counts.skipped
+        ? `; ${counts.refused} refused (path traversal), ${counts.failed} failed, ${counts.existing} already present, ${counts.skipped} folder marker(s) skipped`
+        : ''),
+  );
+  if (notDone) {
+    const parts = [counts.refused && `${counts.refused} refused`, counts.failed && `${counts.failed} failed`, counts.existing && `${counts.existing} already present (add --force to replace)`].filter(Boolean);
+    throw new OperationError(`${notDone} of ${total} object(s) not downloaded (${parts.join(', ')}): see the messages above`);
+  }
+}
 
 export function registerGetObjects(program: Command, io: CliIo): void {
   const cmd = program
@@ -33,60 +103,5 @@ export function registerGetObjects(program: Command, io: CliIo): void {
         '  $ s3-share get-objects photos alice/cat.jpg alice/dog.jpg',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(cmd)).action(async (bucket: string, keys: string[], opts) => {
-    validateBucketName(bucket);
-    if (keys.length && opts.prefix !== undefined) throw new UsageError('give keys or --prefix, not both: keys name objects, --prefix a folder to list');
-    if (keys.some((k) => k === '')) throw new UsageError('a key is empty: give the keys of the objects to download');
-    const reporter = reporterFor(opts, io);
-    const prefix = folderOption(opts.prefix, reporter);
-    const dir = path.resolve(opts.output ?? '.');
-    const downloads = await import('../services/objects/download');
-    const pattern = opts.pattern === undefined ? undefined : downloads.globToRegExp(opts.pattern);
-    const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, { listKeys }] = await Promise.all([import('../aws/clients'), import('../services/objects/list')]);
-    const s3 = await createS3Client(ctx);
-
-    async function* selected(): AsyncGenerator<string> {
-      const source = keys.length ? [...new Set(keys)] : listKeys(s3, bucket, prefix);
-      for await (const key of source) if (!pattern || pattern.test(key)) yield key;
-    }
-
-    const counts = { downloaded: 0, skipped: 0, refused: 0, failed: 0, existing: 0 };
-    let bytes = 0;
-    const where = (file: string) => path.relative(process.cwd(), file) || '.';
-    try {
-      for await (const o of downloads.downloadMany(s3, { bucket, keys: selected(), dir, concurrency: opts.concurrency, force: opts.force })) {
-        const name = `s3://${bucket}/${o.Key}`;
-        if (o.Status === 'downloaded') {
-          counts.downloaded++;
-          bytes += o.Size;
-          reporter.info(`${name} -> ${where(o.Path)} (${o.Size} bytes)`);
-        } else if (o.Status === 'skipped') {
-          counts.skipped++;
-          reporter.info(`${name}: skipped, ${o.Reason}`);
-        } else if (o.Status === 'exists') {
-          counts.existing++;
-          io.stderr.write(`error: ${name}: ${where(o.Path)} already exists: not replaced (add --force to replace it)\n`);
-        } else {
-          counts[o.Status]++;
-          const reason = o.Status === 'failed' && o.Error ? (await import('../aws/errors')).describeAwsError(o.Error) : o.Reason;
-          io.stderr.write(`error: ${name}: ${o.Status === 'refused' ? `refused, ${reason}: not written` : reason}\n`);
-        }
-      }
-    } catch (err) {
-      throw keys.length ? err : await explainListingError(err, ctx, bucket, prefix);
-    }
-    const total = counts.downloaded + counts.skipped + counts.refused + counts.failed + counts.existing;
-    const notDone = counts.refused + counts.failed + counts.existing;
-    reporter.info(
-      `downloaded ${counts.downloaded} of ${total} object(s) (${bytes} bytes) to ${where(dir)}` +
-        (notDone + counts.skipped
-          ? `; ${counts.refused} refused (path traversal), ${counts.failed} failed, ${counts.existing} already present, ${counts.skipped} folder marker(s) skipped`
-          : ''),
-    );
-    if (notDone) {
-      const parts = [counts.refused && `${counts.refused} refused`, counts.failed && `${counts.failed} failed`, counts.existing && `${counts.existing} already present (add --force to replace)`].filter(Boolean);
-      throw new OperationError(`${notDone} of ${total} object(s) not downloaded (${parts.join(', ')}): see the messages above`);
-    }
-  });
+  addSilentOption(addAwsOptions(cmd)).action((bucket: string, keys: string[], opts: GetObjectsOptions) => runGetObjects(bucket, keys, opts, io));
 }

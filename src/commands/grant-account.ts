@@ -1,17 +1,15 @@
 /**
  * `s3-share grant-account BUCKET --account ID|ARN`: let another AWS account (or one of its users
  * or roles) use the bucket, by merging statements into the bucket policy without touching the
- * rest of it. The work is in services/buckets/policy.ts; the statements in policies/bucket-grants.ts.
+ * rest of it. The work is in services/buckets/cross-account.ts; the statements in policies/bucket-grants.ts.
  */
 import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
-import { formatObject } from '../output/records';
-import type { Reporter } from '../output/reporter';
 import type { AccountPrincipal } from '../policies/bucket-grants';
 import type { AccessMode } from '../policies/templates';
-import type { BucketPolicyPlan } from '../services/buckets/cross-account';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import { runPlan } from './shared/run-plan';
 import type { CliIo } from '../io';
 
 export interface GrantAccountOptions extends AwsOptions {
@@ -55,33 +53,6 @@ export async function grantAccountInput(bucket: string, opts: GrantAccountOption
   return { bucket, principal, mode, prefix, notices };
 }
 
-/**
- * Prints the result of a bucket-policy plan on stdout, after running it unless --dry-run (which
- * adds the plan itself). Shared by grant-account and revoke-account.
- */
-export async function finishBucketPolicyPlan(
-  plan: BucketPolicyPlan,
-  opts: { dryRun?: boolean; nl?: boolean },
-  io: CliIo,
-  reporter: Reporter,
-  unchanged: string,
-): Promise<void> {
-  const { executePlan, printablePlan } = await import('../services/plan');
-  if (plan.steps.length === 0) {
-    reporter.info(unchanged);
-    io.stdout.write(formatObject(opts.dryRun ? { ...plan.result, DryRun: true, Plan: [] } : plan.result, opts.nl));
-    return;
-  }
-  if (opts.dryRun) {
-    for (const s of plan.steps) reporter.info(`would ${s.description}`);
-    io.stdout.write(formatObject({ ...plan.result, DryRun: true, Plan: printablePlan(plan) }, opts.nl));
-    reporter.info(`dry run: ${plan.steps.length} step(s) planned, nothing was changed`);
-    return;
-  }
-  await executePlan(plan, { reporter });
-  io.stdout.write(formatObject(plan.result, opts.nl));
-}
-
 export async function runGrantAccount(bucket: string, opts: GrantAccountOptions, io: CliIo): Promise<void> {
   const reporter = reporterFor(opts, io);
   const input = await grantAccountInput(bucket, opts);
@@ -91,7 +62,7 @@ export async function runGrantAccount(bucket: string, opts: GrantAccountOptions,
   const s3 = await createS3Client(ctx);
   const plan = await planGrantAccount(s3, input, reporter);
   const what = `${input.mode} on ${input.prefix ? `${bucket}/${input.prefix}` : bucket} for ${input.principal.arn}`;
-  await finishBucketPolicyPlan(plan, opts, io, reporter, `no change: the bucket policy of ${bucket} already grants ${what}`);
+  await runPlan(plan, opts, io, reporter, { result: plan.result, unchanged: `no change: the bucket policy of ${bucket} already grants ${what}` });
 }
 
 export function registerGrantAccount(program: Command, io: CliIo): void {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { AwsOptions } from '../aws/config';
 import { emitRecords, type OutputRecord } from '../output/records';
 import {
   addAwsOptions,
@@ -8,8 +9,29 @@ import {
   positiveInt,
   recordFormat,
   reporterFor,
+  type ListOutputOptions,
 } from './shared/common-options';
 import type { CliIo } from '../io';
+
+export interface ListBucketsOptions extends AwsOptions, ListOutputOptions {
+  details?: boolean;
+  concurrency: number;
+  silent?: boolean;
+}
+
+export async function runListBuckets(names: string[], opts: ListBucketsOptions, io: CliIo): Promise<void> {
+  const format = recordFormat(opts);
+  const reporter = reporterFor(opts, io);
+  const ctx = await awsContextFor(opts, io, reporter);
+  const [{ createS3Client }, { listBuckets }] = await Promise.all([import('../aws/clients'), import('../services/buckets/list')]);
+  const missing: string[] = [];
+  const buckets = listBuckets(await createS3Client(ctx), { names, details: opts.details, concurrency: opts.concurrency }, missing);
+  const columns = opts.details
+    ? ['Name', 'CreationDate', 'Region', 'Versioning', 'PublicAccessBlock', 'HasBucketPolicy', 'DetailErrors']
+    : ['Name', 'CreationDate'];
+  await emitRecords(buckets as AsyncIterable<OutputRecord>, format, io.stdout, columns);
+  for (const name of missing) reporter.warn(`bucket ${name} is not among the buckets these credentials own`);
+}
 
 export function registerListBuckets(program: Command, io: CliIo): void {
   const cmd = program
@@ -22,17 +44,5 @@ export function registerListBuckets(program: Command, io: CliIo): void {
       'after',
       '\nExamples:\n  $ s3-share list-buckets\n  $ s3-share list-buckets reports-2024 photos --details\n  $ s3-share list-buckets --details --nl | jq \'select(.HasBucketPolicy)\'',
     );
-  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action(async (names: string[], opts) => {
-    const format = recordFormat(opts);
-    const reporter = reporterFor(opts, io);
-    const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, { listBuckets }] = await Promise.all([import('../aws/clients'), import('../services/buckets/list')]);
-    const missing: string[] = [];
-    const buckets = listBuckets(await createS3Client(ctx), { names, details: opts.details, concurrency: opts.concurrency }, missing);
-    const columns = opts.details
-      ? ['Name', 'CreationDate', 'Region', 'Versioning', 'PublicAccessBlock', 'HasBucketPolicy', 'DetailErrors']
-      : ['Name', 'CreationDate'];
-    await emitRecords(buckets as AsyncIterable<OutputRecord>, format, io.stdout, columns);
-    for (const name of missing) reporter.warn(`bucket ${name} is not among the buckets these credentials own`);
-  });
+  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((names: string[], opts: ListBucketsOptions) => runListBuckets(names, opts, io));
 }

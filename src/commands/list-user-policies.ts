@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { AwsOptions } from '../aws/config';
 import { emitRecords, type OutputRecord } from '../output/records';
 import {
   addAwsOptions,
@@ -8,8 +9,22 @@ import {
   positiveInt,
   recordFormat,
   reporterFor,
+  type ListOutputOptions,
 } from './shared/common-options';
 import type { CliIo } from '../io';
+
+export interface ListUserPoliciesOptions extends AwsOptions, ListOutputOptions {
+  concurrency: number;
+  silent?: boolean;
+}
+
+export async function runListUserPolicies(users: string[], opts: ListUserPoliciesOptions, io: CliIo): Promise<void> {
+  const format = recordFormat(opts);
+  const ctx = await awsContextFor(opts, io, reporterFor(opts, io));
+  const [{ createIamClient }, { listUserPolicies }] = await Promise.all([import('../aws/clients'), import('../services/users/policies')]);
+  const records = listUserPolicies(await createIamClient(ctx), { users, concurrency: opts.concurrency });
+  await emitRecords(records as AsyncIterable<OutputRecord>, format, io.stdout, ['UserName', 'PolicyName', 'PolicyType', 'PolicyArn', 'Document']);
+}
 
 export function registerListUserPolicies(program: Command, io: CliIo): void {
   const cmd = program
@@ -29,11 +44,5 @@ export function registerListUserPolicies(program: Command, io: CliIo): void {
         '  $ s3-share list-user-policies --csv > policies.csv',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action(async (users: string[], opts) => {
-    const format = recordFormat(opts);
-    const ctx = await awsContextFor(opts, io, reporterFor(opts, io));
-    const [{ createIamClient }, { listUserPolicies }] = await Promise.all([import('../aws/clients'), import('../services/users/policies')]);
-    const records = listUserPolicies(await createIamClient(ctx), { users, concurrency: opts.concurrency });
-    await emitRecords(records as AsyncIterable<OutputRecord>, format, io.stdout, ['UserName', 'PolicyName', 'PolicyType', 'PolicyArn', 'Document']);
-  });
+  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((users: string[], opts: ListUserPoliciesOptions) => runListUserPolicies(users, opts, io));
 }

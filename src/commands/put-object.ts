@@ -7,6 +7,7 @@ import { createReadStream, fstatSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
+import type { AwsOptions } from '../aws/config';
 import { isAwsError } from '../aws/errors';
 import { InterruptedError, OperationError, UsageError } from '../errors';
 import { createProgress } from '../output/progress';
@@ -15,6 +16,12 @@ import { validateBucketName } from '../policies/bucket-names';
 import { contentTypeFor } from '../services/transfer/content-type';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
+
+export interface PutObjectOptions extends AwsOptions {
+  contentType?: string;
+  nl?: boolean;
+  silent?: boolean;
+}
 
 /** S3's limit on a key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
@@ -66,6 +73,72 @@ async function sourceFor(arg: string, io: CliIo): Promise<Source> {
   return { kind: 'stream', open: () => createReadStream(arg), name: arg };
 }
 
+export async function runPutObject(bucket: string, key: string, pathArg: string, opts: PutObjectOptions, io: CliIo): Promise<void> {
+  validateBucketName(bucket);
+  validateKey(key);
+  if (opts.contentType !== undefined && !/^[^\s/]+\/[^\s/]+/.test(opts.contentType)) {
+    throw new UsageError(`--content-type ${opts.contentType} is not a media type: give one such as text/plain or application/zip`);
+  }
+  const source = await sourceFor(pathArg, io);
+  const contentType: string = opts.contentType ?? guessContentType(key, source.kind === 'file' ? source.path : undefined);
+  const reporter = reporterFor(opts, io);
+  const ctx = await awsContextFor(opts, io, reporter);
+  const [{ createS3Client }, upload] = await Promise.all([import('../aws/clients'), import('../services/transfer/upload')]);
+  const s3 = await createS3Client(ctx);
+
+  // From here a signal aborts the upload (and its multipart upload on S3) before exiting.
+  io.interrupts.handle();
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  const body = source.kind === 'file' ? source.path : source.open();
+  const onAbort = () => {
+    stop.abort(io.interrupts.signal.reason);
+    // A read waiting on stdin would otherwise wait for the writer: end it so the abort proceeds.
+    if (typeof body !== 'string') body.destroy();
+  };
+  if (io.interrupts.signal.aborted) onAbort();
+  else io.interrupts.signal.addEventListener('abort', onAbort, { once: true });
+  if (source.kind === 'stream' && source.name === 'stdin' && io.stdinIsTTY) reporter.info('reading stdin from the terminal: end it with Ctrl-D');
+
+  const size = source.size;
+  const progress = io.stderrIsTTY && !opts.silent && size !== undefined ? createProgress(io.stderr) : undefined;
+  progress?.setTotals(1, size ?? 0);
+  let result;
+  try {
+    result = await upload.uploadFile(s3, {
+      bucket,
+      key,
+      source: body,
+      size: source.kind === 'file' ? source.size : undefined,
+      contentType,
+      signal: stop.signal,
+      onProgress: (n) => progress?.bytes(n),
+    });
+    progress?.fileDone();
+  } catch (err) {
+    if (stop.signal.aborted || err instanceof upload.UploadAbortedError) {
+      throw new InterruptedError(
+        `interrupted: the upload to s3://${bucket}/${key} was stopped and its multipart upload aborted: run the same command again`,
+        SIGNAL_EXIT_CODES[io.interrupts.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'],
+      );
+    }
+    if (isAwsError(err)) throw err;
+    if (err instanceof upload.IntegrityError) throw new OperationError(`${err.message}: the upload did not arrive intact; run the same command again`);
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code && e.syscall) throw new OperationError(`cannot read ${source.kind === 'file' ? source.path : source.name} (${e.code}): check the file and its permissions`);
+    // uploadFile's own plain errors, such as "the file changed size while being read".
+    if (err instanceof Error && err.name === 'Error') throw new OperationError(`${err.message}: nothing was stored; run the same command again`);
+    throw err;
+  } finally {
+    progress?.stop();
+    io.interrupts.signal.removeEventListener('abort', onAbort);
+    s3.destroy();
+  }
+  const shown = source.kind === 'file' ? source.path : source.name;
+  reporter.info(`uploaded ${shown} to s3://${bucket}/${key} (${result.size} bytes${result.parts > 1 ? ` in ${result.parts} parts` : ''}, ${contentType})`);
+  io.stdout.write(formatObject({ Bucket: bucket, Key: key, Size: result.size, ETag: `"${result.etag}"` }, opts.nl));
+}
+
 export function registerPutObject(program: Command, io: CliIo): void {
   const cmd = program
     .command('put-object')
@@ -90,69 +163,5 @@ export function registerPutObject(program: Command, io: CliIo): void {
         "  $ echo '<h1>hi</h1>' | s3-share put-object www index.html - --content-type 'text/html; charset=utf-8'",
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(cmd)).action(async (bucket: string, key: string, pathArg: string, opts) => {
-    validateBucketName(bucket);
-    validateKey(key);
-    if (opts.contentType !== undefined && !/^[^\s/]+\/[^\s/]+/.test(opts.contentType)) {
-      throw new UsageError(`--content-type ${opts.contentType} is not a media type: give one such as text/plain or application/zip`);
-    }
-    const source = await sourceFor(pathArg, io);
-    const contentType: string = opts.contentType ?? guessContentType(key, source.kind === 'file' ? source.path : undefined);
-    const reporter = reporterFor(opts, io);
-    const ctx = await awsContextFor(opts, io, reporter);
-    const [{ createS3Client }, upload] = await Promise.all([import('../aws/clients'), import('../services/transfer/upload')]);
-    const s3 = await createS3Client(ctx);
-
-    // From here a signal aborts the upload (and its multipart upload on S3) before exiting.
-    io.interrupts.handle();
-    const stop = new AbortController();
-    setMaxListeners(0, stop.signal);
-    const body = source.kind === 'file' ? source.path : source.open();
-    const onAbort = () => {
-      stop.abort(io.interrupts.signal.reason);
-      // A read waiting on stdin would otherwise wait for the writer: end it so the abort proceeds.
-      if (typeof body !== 'string') body.destroy();
-    };
-    if (io.interrupts.signal.aborted) onAbort();
-    else io.interrupts.signal.addEventListener('abort', onAbort, { once: true });
-    if (source.kind === 'stream' && source.name === 'stdin' && io.stdinIsTTY) reporter.info('reading stdin from the terminal: end it with Ctrl-D');
-
-    const size = source.size;
-    const progress = io.stderrIsTTY && !opts.silent && size !== undefined ? createProgress(io.stderr) : undefined;
-    progress?.setTotals(1, size ?? 0);
-    let result;
-    try {
-      result = await upload.uploadFile(s3, {
-        bucket,
-        key,
-        source: body,
-        size: source.kind === 'file' ? source.size : undefined,
-        contentType,
-        signal: stop.signal,
-        onProgress: (n) => progress?.bytes(n),
-      });
-      progress?.fileDone();
-    } catch (err) {
-      if (stop.signal.aborted || err instanceof upload.UploadAbortedError) {
-        throw new InterruptedError(
-          `interrupted: the upload to s3://${bucket}/${key} was stopped and its multipart upload aborted: run the same command again`,
-          SIGNAL_EXIT_CODES[io.interrupts.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'],
-        );
-      }
-      if (isAwsError(err)) throw err;
-      if (err instanceof upload.IntegrityError) throw new OperationError(`${err.message}: the upload did not arrive intact; run the same command again`);
-      const e = err as NodeJS.ErrnoException;
-      if (e?.code && e.syscall) throw new OperationError(`cannot read ${source.kind === 'file' ? source.path : source.name} (${e.code}): check the file and its permissions`);
-      // uploadFile's own plain errors, such as "the file changed size while being read".
-      if (err instanceof Error && err.name === 'Error') throw new OperationError(`${err.message}: nothing was stored; run the same command again`);
-      throw err;
-    } finally {
-      progress?.stop();
-      io.interrupts.signal.removeEventListener('abort', onAbort);
-      s3.destroy();
-    }
-    const shown = source.kind === 'file' ? source.path : source.name;
-    reporter.info(`uploaded ${shown} to s3://${bucket}/${key} (${result.size} bytes${result.parts > 1 ? ` in ${result.parts} parts` : ''}, ${contentType})`);
-    io.stdout.write(formatObject({ Bucket: bucket, Key: key, Size: result.size, ETag: `"${result.etag}"` }, opts.nl));
-  });
+  addSilentOption(addAwsOptions(cmd)).action((bucket: string, key: string, pathArg: string, opts: PutObjectOptions) => runPutObject(bucket, key, pathArg, opts, io));
 }

@@ -8,7 +8,7 @@ import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
 import type { RevokeSelector } from '../policies/bucket-grants';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
-import { finishBucketPolicyPlan } from './grant-account';
+import { runPlan } from './shared/run-plan';
 import type { CliIo } from '../io';
 
 export interface RevokeAccountOptions extends AwsOptions {
@@ -55,7 +55,7 @@ export async function runRevokeAccount(bucket: string, opts: RevokeAccountOption
     plan.result.Policy === null
       ? `nothing to revoke: bucket ${bucket} has no bucket policy`
       : `nothing to revoke: the bucket policy of ${bucket} has no s3-share statements for ${whose}`;
-  await finishBucketPolicyPlan(plan, opts, io, reporter, unchanged);
+  await runPlan(plan, opts, io, reporter, { result: plan.result, unchanged });
 }
 
 export function registerRevokeAccount(program: Command, io: CliIo): void {

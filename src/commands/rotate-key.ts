@@ -7,32 +7,30 @@ import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
-import { addKeyWaitOptions, clientsForKey, shouldWait } from './create';
+import { addKeyWaitOptions, shouldWait, waitTimeoutSeconds, type KeyWaitOptions } from './shared/key-wait-options';
 import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
 import type { CliIo } from '../io';
 import { runPlan } from './shared/run-plan';
 
-export interface RotateKeyCommandOptions extends AwsOptions, CredentialOutputOptions {
+export interface RotateKeyOptions extends AwsOptions, CredentialOutputOptions, KeyWaitOptions {
   keepOld?: boolean;
   deleteOldest?: boolean;
-  wait?: boolean;
-  waitTimeout?: number;
   dryRun?: boolean;
   silent?: boolean;
 }
 
-export async function runRotateKey(userName: string, opts: RotateKeyCommandOptions, io: CliIo): Promise<void> {
+export async function runRotateKey(userName: string, opts: RotateKeyOptions, io: CliIo): Promise<void> {
   const reporter: Reporter = reporterFor(opts, io);
   const { validateIamName } = await import('../policies/names');
   validateIamName(userName, 'USER');
   const ctx = await awsContextFor(opts, io, reporter);
   const wait = shouldWait(opts, io);
-  const timeoutMs = (opts.waitTimeout ?? 60) * 1000;
+  const timeoutMs = waitTimeoutSeconds(opts) * 1000;
   // Reserve --output before anything is created, so a run never makes a key it cannot hand over.
   const { prepareDelivery } = await import('../output/credentials');
   const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
   try {
-    const [{ createIamClient }, { planRotate }, { keyProbes }] = await Promise.all([
+    const [{ clientsForKey, createIamClient }, { planRotate }, { keyProbes }] = await Promise.all([
       import('../aws/clients'),
       import('../services/credentials/rotate-key'),
       import('../services/credentials/key-readiness'),
@@ -81,5 +79,5 @@ export function registerRotateKey(program: Command, io: CliIo): void {
         '  $ s3-share rotate-key alice --delete-oldest --dry-run',
       ].join('\n'),
     )
-    .action((user: string, opts: RotateKeyCommandOptions) => runRotateKey(user, opts, io));
+    .action((user: string, opts: RotateKeyOptions) => runRotateKey(user, opts, io));
 }

@@ -1,9 +1,45 @@
 import type { Command } from 'commander';
+import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
 import { formatObject } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import type { CliIo } from '../io';
+
+export interface ShareOptions extends AwsOptions {
+  expires: string;
+  upload?: boolean;
+  contentType?: string;
+  nl?: boolean;
+  silent?: boolean;
+}
+
+export async function runShare(bucket: string, key: string, opts: ShareOptions, io: CliIo): Promise<void> {
+  validateBucketName(bucket);
+  if (key === '') throw new UsageError('the key is empty: give the key of the object to share');
+  if (opts.contentType !== undefined && !opts.upload) throw new UsageError('--content-type applies to upload links only: add --upload, or drop it');
+  if (opts.contentType !== undefined && !/^[\x21-\x7e][\x20-\x7e]*$/.test(opts.contentType)) {
+    throw new UsageError(`--content-type '${opts.contentType}' is not a valid header value: give a type such as application/zip`);
+  }
+  const shareLinks = await import('../services/objects/share-links');
+  const expiresIn = shareLinks.parseExpires(opts.expires);
+  const reporter = reporterFor(opts, io);
+  const ctx = await awsContextFor(opts, io, reporter);
+  const { createS3Client } = await import('../aws/clients');
+  const shared = await shareLinks.createShareLink(await createS3Client(ctx), {
+    bucket,
+    key,
+    expiresIn,
+    upload: opts.upload,
+    contentType: opts.contentType,
+  });
+  io.stdout.write(formatObject(shared.link, opts.nl));
+  for (const w of shareLinks.lifetimeWarnings(shared)) reporter.warn(w);
+  reporter.info(
+    `anyone with this URL can ${opts.upload ? 'upload to' : 'download'} s3://${bucket}/${key} until ${shared.link.Expires}; the URL itself was not checked against the policy`,
+  );
+  if (opts.upload) reporter.info(shareLinks.uploadHint(shared.link));
+}
 
 export function registerShare(program: Command, io: CliIo): void {
   const cmd = program
@@ -30,30 +66,5 @@ export function registerShare(program: Command, io: CliIo): void {
         '  $ s3-share share inbox from-acme/data.zip --upload --content-type application/zip --expires 2d',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(cmd)).action(async (bucket: string, key: string, opts) => {
-    validateBucketName(bucket);
-    if (key === '') throw new UsageError('the key is empty: give the key of the object to share');
-    if (opts.contentType !== undefined && !opts.upload) throw new UsageError('--content-type applies to upload links only: add --upload, or drop it');
-    if (opts.contentType !== undefined && !/^[\x21-\x7e][\x20-\x7e]*$/.test(opts.contentType)) {
-      throw new UsageError(`--content-type '${opts.contentType}' is not a valid header value: give a type such as application/zip`);
-    }
-    const shareLinks = await import('../services/objects/share-links');
-    const expiresIn = shareLinks.parseExpires(opts.expires);
-    const reporter = reporterFor(opts, io);
-    const ctx = await awsContextFor(opts, io, reporter);
-    const { createS3Client } = await import('../aws/clients');
-    const shared = await shareLinks.createShareLink(await createS3Client(ctx), {
-      bucket,
-      key,
-      expiresIn,
-      upload: opts.upload,
-      contentType: opts.contentType,
-    });
-    io.stdout.write(formatObject(shared.link, opts.nl));
-    for (const w of shareLinks.lifetimeWarnings(shared)) reporter.warn(w);
-    reporter.info(
-      `anyone with this URL can ${opts.upload ? 'upload to' : 'download'} s3://${bucket}/${key} until ${shared.link.Expires}; the URL itself was not checked against the policy`,
-    );
-    if (opts.upload) reporter.info(shareLinks.uploadHint(shared.link));
-  });
+  addSilentOption(addAwsOptions(cmd)).action((bucket: string, key: string, opts: ShareOptions) => runShare(bucket, key, opts, io));
 }

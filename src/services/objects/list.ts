@@ -5,6 +5,8 @@
 import { GetBucketLocationCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { errorCode } from '../../aws/errors';
+import { OperationError } from '../../errors';
 import { listablePrefixes } from '../../policies/prefix-grants';
 import { decodePolicyDocument } from '../../policies/statements';
 
@@ -109,4 +111,27 @@ export async function ownListablePrefixes(clients: { sts: STSClient; iam: IAMCli
   } catch {
     return [];
   }
+}
+
+/** Clients for the caller's identity and its own policies, made only when an error needs them. */
+export interface CallerClientFactory {
+  sts: () => Promise<STSClient>;
+  iam: () => Promise<IAMClient>;
+}
+
+/**
+ * An AccessDenied on a listing of the whole bucket usually means credentials limited to a folder:
+ * say so, and name the folders when the caller may read its own inline policies. Other errors
+ * are returned unchanged.
+ */
+export async function explainListingError(err: unknown, clients: CallerClientFactory, bucket: string, prefix: string | undefined): Promise<unknown> {
+  if (prefix !== undefined || !/^AccessDenied/.test(errorCode(err))) return err;
+  const folders = await ownListablePrefixes({ sts: await clients.sts(), iam: await clients.iam() }, bucket);
+  const known = folders.length
+    ? `; these credentials may list ${folders.map((f) => `--prefix ${f}`).join(' or ')}`
+    : '';
+  return new OperationError(
+    `access denied listing the whole bucket ${bucket} (AccessDenied): if your credentials are limited to a folder, pass --prefix FOLDER/${known}`,
+    'AccessDenied',
+  );
 }

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../../src/commands/create';
+import { parseDuration } from '../../../src/commands/shared/durations';
 import { defaultUserName, inlinePolicyName, roleSessionName, shortenName, validateIamName } from '../../../src/policies/names';
 
 describe('names', () => {
