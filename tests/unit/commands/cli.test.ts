@@ -1,23 +1,19 @@
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { main } from '../../../src/cli';
-import { fakeIo } from '../support/fake-io';
+import { runMain } from '../support/fake-io';
+import { CREDS } from '../support/run-cli';
 
 const stsMock = mockClient(STSClient);
 const iamMock = mockClient(IAMClient);
-const creds = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value' };
 
 beforeEach(() => {
   stsMock.reset();
   iamMock.reset();
 });
 
-async function cli(args: string[], env: Record<string, string> = creds) {
-  const f = fakeIo(env);
-  const code = await main(args, f.io);
-  return { code, stdout: f.out(), stderr: f.err() };
-}
+/** The program with the test credentials in its environment, or with the environment given. */
+const cli = (args: string[], env: Record<string, string> = CREDS) => runMain(args, { env });
 
 describe('command line', () => {
   it('prints the version', async () => {

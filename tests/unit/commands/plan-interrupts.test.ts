@@ -5,9 +5,9 @@ import { DeleteBucketPolicyCommand, GetBucketOwnershipControlsCommand, GetBucket
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../../src/cli';
 import { fakeIo } from '../support/fake-io';
+import { CREDS } from '../support/run-cli';
 
 const s3 = mockClient(S3Client);
-const CREDS = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value', AWS_REGION: 'us-east-1' };
 const GRANTED = JSON.stringify({
   Version: '2012-10-17',
   Statement: [

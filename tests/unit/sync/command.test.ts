@@ -9,8 +9,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../../src/cli';
 import { createProgress } from '../../../src/output/progress';
 import { fakeIo } from '../support/fake-io';
+import { CREDS } from '../support/run-cli';
 
-const CREDS = { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'unit-secret-value', AWS_REGION: 'us-east-1' };
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
 
