@@ -41,7 +41,11 @@ export interface BucketPolicyPlan extends Plan {
   result: BucketPolicyResult;
 }
 
-function planFor(s3: S3Client, bucket: string, change: PolicyChange, base: Omit<BucketPolicyResult, 'Added' | 'Replaced' | 'Removed' | 'Kept' | 'Operation' | 'Policy'>): BucketPolicyPlan {
+/**
+ * The one write of a change, undone (on a failure after it, or a signal during it) by putting back
+ * the policy text exactly as it was read, or deleting the policy when the bucket had none.
+ */
+function planFor(s3: S3Client, bucket: string, previous: string | null, change: PolicyChange, base: Omit<BucketPolicyResult, 'Added' | 'Replaced' | 'Removed' | 'Kept' | 'Operation' | 'Policy'>): BucketPolicyPlan {
   const result: BucketPolicyResult = {
     ...base,
     Added: change.added,
@@ -52,6 +56,10 @@ function planFor(s3: S3Client, bucket: string, change: PolicyChange, base: Omit<
     Policy: change.policy,
   };
   const steps: Plan['steps'] = [];
+  const restore = () =>
+    previous === null
+      ? { description: `delete the bucket policy of ${bucket} again`, run: () => s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket })) }
+      : { description: `restore the previous bucket policy of ${bucket}`, run: () => s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: previous })) };
   const summary = [
     change.added.length ? `add ${change.added.join(', ')}` : '',
     change.replaced.length ? `replace ${change.replaced.join(', ')}` : '',
@@ -70,6 +78,7 @@ function planFor(s3: S3Client, bucket: string, change: PolicyChange, base: Omit<
         description: `put the bucket policy of ${bucket}: ${summary}`,
         input: { Bucket: bucket, Policy: change.policy },
         run: () => s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy })),
+        undo: restore,
       }),
     );
   } else if (change.changed) {
@@ -81,6 +90,7 @@ function planFor(s3: S3Client, bucket: string, change: PolicyChange, base: Omit<
         description: `delete the bucket policy of ${bucket}: ${summary.replace(/; keep 0 other statement\(s\)$/, '')}, and nothing else is left`,
         input: { Bucket: bucket },
         run: () => s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket })),
+        undo: restore,
       }),
     );
   }
@@ -120,7 +130,7 @@ export async function planGrantAccount(s3: S3Client, input: GrantAccountInput, r
   }
   const change = mergeGrant(existing, { bucket, principal, mode, prefix, requireBucketOwnerFullControl });
   if (change.policy) checkPolicySize(change.policy, 'bucket');
-  return planFor(s3, bucket, change, {
+  return planFor(s3, bucket, text, change, {
     Bucket: bucket,
     Account: principal.account,
     Principal: principal.arn,
@@ -142,5 +152,5 @@ export async function planRevokeAccount(s3: S3Client, bucket: string, sel: Revok
     return { steps: [], result: { ...base, Added: [], Replaced: [], Removed: [], Kept: 0, Operation: null, Policy: null } };
   }
   const existing = parseBucketPolicy(text, bucket);
-  return planFor(s3, bucket, revokeGrants(existing, sel), base);
+  return planFor(s3, bucket, text, revokeGrants(existing, sel), base);
 }

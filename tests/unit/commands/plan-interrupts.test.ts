@@ -64,3 +64,53 @@ describe('an interrupted bucket-policy plan', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ DryRun: true, Operation: 'PutBucketPolicy' });
   });
 });
+
+/** Runs the CLI with a signal arriving while the policy is being written (or deleted). */
+async function interruptedWhileWriting(args: string[], policy: string | undefined) {
+  const f = fakeIo(CREDS);
+  s3.on(GetBucketPolicyCommand).resolves(policy === undefined ? {} : { Policy: policy });
+  // The first write is the change; a later one is the rollback, which must not re-interrupt.
+  const interruptDuring = async () => {
+    if (!f.io.interrupts.signal.aborted) f.interrupt('SIGINT');
+    return {};
+  };
+  s3.on(PutBucketPolicyCommand).callsFake(interruptDuring);
+  s3.on(DeleteBucketPolicyCommand).callsFake(interruptDuring);
+  const code = await main(args, f.io);
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: f.out(), stderr: f.err() };
+}
+
+describe('a signal while the bucket policy is being written', () => {
+  it('grant-account on a bucket with no policy: the new policy is deleted again', async () => {
+    s3.on(GetBucketPolicyCommand).rejects(Object.assign(new Error('none'), { name: 'NoSuchBucketPolicy', $metadata: { httpStatusCode: 404 } }));
+    const f = fakeIo(CREDS);
+    s3.on(PutBucketPolicyCommand).callsFake(async () => {
+      f.interrupt('SIGINT');
+      return {};
+    });
+    const code = await main(['grant-account', 'photos', '--account', '111122223333', '--read-only'], f.io);
+    expect(code).toBe(130);
+    expect(s3.commandCalls(PutBucketPolicyCommand)).toHaveLength(1);
+    expect(s3.commandCalls(DeleteBucketPolicyCommand).map((c) => c.args[0].input)).toEqual([{ Bucket: 'photos' }]);
+    expect(f.out()).toBe('');
+    expect(f.err()).toMatch(/^error: interrupted by SIGINT; rolled back: delete the bucket policy of photos again\n$/m);
+  });
+
+  it('grant-account on a bucket with a policy: the text read is put back exactly', async () => {
+    const before = '{"Version":"2012-10-17","Statement":[{"Sid":"Keep","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/*","Note":1.0}]}';
+    const r = await interruptedWhileWriting(['grant-account', 'photos', '--account', '111122223333', '--read-only'], before);
+    expect(r.code).toBe(130);
+    const puts = s3.commandCalls(PutBucketPolicyCommand).map((c) => c.args[0].input.Policy);
+    expect(puts).toHaveLength(2);
+    expect(puts[1]).toBe(before);
+    expect(r.stderr).toMatch(/rolled back: restore the previous bucket policy of photos/);
+  });
+
+  it('revoke-account that deleted the policy: the text read is put back', async () => {
+    const r = await interruptedWhileWriting(['revoke-account', 'photos', '--account', '111122223333'], GRANTED);
+    expect(r.code).toBe(130);
+    expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(1);
+    expect(s3.commandCalls(PutBucketPolicyCommand).map((c) => c.args[0].input.Policy)).toEqual([GRANTED]);
+  });
+});
