@@ -1,6 +1,6 @@
 // Shared bench helpers: timing child processes, medians, and a throwaway moto server on loopback.
 import { spawn } from 'node:child_process';
-import { startLocalMoto } from '../scripts/local-moto.mjs';
+import * as localMoto from '../tests/support/moto.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +48,7 @@ export async function alternate(rounds, candidates) {
 
 /** A moto server without IAM enforcement: the bench measures round trips, not policy. */
 export function startMoto() {
-  return startLocalMoto({ enforce: false });
+  return localMoto.startMoto({ enforce: false });
 }
 
 export function benchEnv(endpoint) {
