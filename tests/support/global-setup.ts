@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isMotoAvailable, startMoto, type MotoServer } from './moto';
+import { enterRunTempDir, removeRunTempDir } from './run-temp-dir';
 import { STATE_ENV, writeState } from './state';
 
 declare global {
@@ -11,6 +12,16 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  enterRunTempDir();
+  try {
+    await startSharedMoto();
+  } catch (err) {
+    removeRunTempDir(); // jest runs no teardown after a failed setup
+    throw err;
+  }
+}
+
+async function startSharedMoto(): Promise<void> {
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 's3-share-e2e-'));
   const stateFile = path.join(scratchDir, 'state.json');
   process.env[STATE_ENV] = stateFile;
