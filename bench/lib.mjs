@@ -1,7 +1,7 @@
 // Shared bench helpers: timing child processes, medians, and a throwaway moto server on loopback.
 import { spawn } from 'node:child_process';
-import { startLocalMoto } from '../scripts/local-moto.mjs';
-import { mkdtempSync } from 'node:fs';
+import * as localMoto from '../tests/support/moto.js';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,13 +48,16 @@ export async function alternate(rounds, candidates) {
 
 /** A moto server without IAM enforcement: the bench measures round trips, not policy. */
 export function startMoto() {
-  return startLocalMoto({ enforce: false });
+  return localMoto.startMoto({ enforce: false });
 }
 
 export function benchEnv(endpoint) {
+  const home = mkdtempSync(join(tmpdir(), 's3share-bench-home-'));
+  // The CLI runs many times with this HOME, until the end of the run: remove it then.
+  process.once('exit', () => rmSync(home, { recursive: true, force: true }));
   return {
     PATH: process.env.PATH,
-    HOME: mkdtempSync(join(tmpdir(), 's3share-bench-home-')),
+    HOME: home,
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',

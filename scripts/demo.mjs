@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalMoto } from './local-moto.mjs';
+import { startMoto } from '../tests/support/moto.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const CLI = new URL('../bin/s3-share', import.meta.url).pathname;
@@ -22,7 +22,7 @@ function s3share(args, env) {
   return r.stdout;
 }
 
-const moto = await startLocalMoto({ enforce: true });
+const moto = await startMoto({ enforce: true });
 try {
   const env = {
     PATH: process.env.PATH,

@@ -15,9 +15,11 @@ import {
   ListBucketsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import * as os from 'os';
+import * as path from 'path';
 import {
   adminClients,
   clientsFor,
@@ -30,6 +32,7 @@ import {
   type Clients,
   type Credentials,
 } from '../support/e2e';
+import { isProcessAlive, REGION, startMoto } from '../support/moto';
 
 const statement = (Action: string | string[], Resource: string | string[], extra: Record<string, unknown> = {}) => ({
   Effect: 'Allow',
@@ -237,5 +240,31 @@ describeE2E('e2e harness on moto', () => {
       await expectAllowed(bodyOf(denying.s3, bucket, 'alice/x'));
       await expectDenied(denying.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bob/x' })));
     });
+  });
+});
+
+test('the run has its own temporary folder (TMPDIR, set by the global setup before workers start)', () => {
+  expect(path.basename(os.tmpdir())).toMatch(/^s3-share-test-run-/);
+});
+
+describeE2E('the moto launcher', () => {
+  test('without IAM enforcement it takes any key, and stop() ends its process group', async () => {
+    const server = await startMoto({ enforce: false });
+    try {
+      expect(server.endpoint).toBe(`http://127.0.0.1:${server.port}`);
+      const s3 = new S3Client({
+        endpoint: server.endpoint,
+        region: REGION,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'any', secretAccessKey: 'key' },
+      });
+      await expectAllowed(s3.send(new ListBucketsCommand({})));
+      s3.destroy();
+    } finally {
+      await server.stop();
+    }
+    expect(isProcessAlive(server.pid)).toBe(false);
+    expect(() => process.kill(-server.pid, 0)).toThrow(); // nothing left in its process group
+    await server.stop(); // idempotent
   });
 });

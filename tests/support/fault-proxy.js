@@ -18,6 +18,16 @@ async function startFaultProxy(opts) {
   const latencyMs = opts.latencyMs ?? 0;
   const state = { requests: 0, faults: 0, rules: (opts.rules ?? []).map((r) => ({ ...r, used: 0 })) };
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // A held request (latency, a 'delay' rule of several seconds) must not outlive close(): its
+  // timer would keep the test process alive after the run, and then send to a stopped server.
+  const timers = new Set();
+  const later = (fn, ms) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
 
   const server = http.createServer((req, res) => {
     const chunks = [];
@@ -28,7 +38,7 @@ async function startFaultProxy(opts) {
       const operation = operationOf(req, body);
       const rule = state.rules.find((r) => r.match.test(operation) && (r.times === undefined || r.used < r.times));
       if (rule) rule.used++;
-      setTimeout(() => {
+      later(() => {
         if (rule && rule.fault !== 'delay') {
           state.faults++;
           return injectFault(rule.fault, req, res);
@@ -39,7 +49,7 @@ async function startFaultProxy(opts) {
   });
 
   function forward(req, res, body, extraDelay) {
-    setTimeout(() => {
+    later(() => {
       const upstream = http.request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
         (up) => {
@@ -70,6 +80,8 @@ async function startFaultProxy(opts) {
       state.rules = rules.map((r) => ({ ...r, used: 0 }));
     },
     close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       agent.destroy();
       server.closeAllConnections?.();
       return new Promise((resolve) => server.close(() => resolve(undefined)));

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isMotoAvailable, startMoto, type MotoServer } from './moto';
+import { enterRunTempDir, removeRunTempDir } from './run-temp-dir';
 import { STATE_ENV, writeState } from './state';
 
 declare global {
@@ -11,15 +12,25 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  enterRunTempDir();
+  try {
+    await startSharedMoto();
+  } catch (err) {
+    removeRunTempDir(); // jest runs no teardown after a failed setup
+    throw err;
+  }
+}
+
+async function startSharedMoto(): Promise<void> {
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 's3-share-e2e-'));
   const stateFile = path.join(scratchDir, 'state.json');
   process.env[STATE_ENV] = stateFile;
 
   if (!isMotoAvailable()) {
     const reason = 'moto_server not found (python3 cannot import moto.server)';
-    if (process.env.CI === 'true') {
-      fs.rmSync(scratchDir, { recursive: true, force: true });
-      throw new Error(`e2e tests are mandatory in CI, but ${reason}`);
+    // CI services set CI to different values (true, 1, yes...): any value makes e2e mandatory.
+    if (process.env.CI) {
+      throw new Error(`e2e tests are mandatory in CI (CI=${process.env.CI}), but ${reason}`);
     }
     process.stderr.write(`\n*** e2e tests skipped: ${reason} ***\n\n`);
     writeState(stateFile, { available: false, reason, scratchDir });

@@ -1,6 +1,7 @@
 // jest globalTeardown for the e2e project: stop the moto server, whatever the tests did.
 import * as fs from 'fs';
 import { isProcessAlive, killMotoProcessGroup } from './moto';
+import { leaveRunTempDir } from './run-temp-dir';
 import { STATE_ENV, type E2EState } from './state';
 
 function isLauncher(pid: number): boolean {
@@ -12,6 +13,14 @@ function isLauncher(pid: number): boolean {
 }
 
 export default async function globalTeardown(): Promise<void> {
+  try {
+    await stopSharedMoto();
+  } finally {
+    leaveRunTempDir(); // after moto has stopped: its temporary files live there too
+  }
+}
+
+async function stopSharedMoto(): Promise<void> {
   const server = globalThis.__S3SHARE_MOTO__;
   globalThis.__S3SHARE_MOTO__ = undefined;
   if (server) await server.stop();

@@ -1,63 +1,44 @@
-// Start and stop a local moto server (tests/support/moto_server.py) for end-to-end tests.
-// Loopback only; never points anything at real AWS.
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import * as http from 'http';
-import type { Socket } from 'net';
-import * as path from 'path';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+'use strict';
+/**
+ * The one way to run a local moto server (tests/support/moto_server.py) for the end-to-end tests,
+ * the demo and the benchmarks: plain CommonJS, so that jest (through moto.d.ts) and plain node
+ * scripts (scripts/, bench/) load the same code. Loopback only; never points anything at real AWS.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const http = require('node:http');
+const path = require('node:path');
+const { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } = require('@aws-sdk/client-iam');
+const { GetCallerIdentityCommand, STSClient } = require('@aws-sdk/client-sts');
 
 // Current SDK releases print a multi-line warning under Node 20 when the first client is made.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-export interface MotoServer {
-  /** e.g. http://127.0.0.1:PORT */
-  endpoint: string;
-  port: number;
-  /** enforce=true: an IAM user `admin` with Allow * on *. enforce=false: dummy keys (anything works). */
-  admin: Credentials;
-  accountId: string;
-  /** pid of the python process (also its process group id). */
-  pid: number;
-  enforce: boolean;
-  /** SIGTERM to the process group, SIGKILL after 5 s; resolves once it has exited. Idempotent. */
-  stop(): Promise<void>;
-}
-
-export const REGION = 'us-east-1';
-export const MOTO_LAUNCHER = path.join(__dirname, 'moto_server.py');
+const REGION = 'us-east-1';
+const MOTO_LAUNCHER = path.join(__dirname, 'moto_server.py');
 const PYTHON = 'python3';
 const START_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
 // Any key works for the unauthenticated bootstrap requests (and for a server without enforcement).
-const DUMMY_CREDENTIALS: Credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'dummy-secret' };
+const DUMMY_CREDENTIALS = Object.freeze({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'dummy-secret' });
 const ADMIN_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 });
 
-let available: boolean | undefined;
+let available;
 
 /** True when python3 can import moto's server (checked once per process). */
-export function isMotoAvailable(): boolean {
+function isMotoAvailable() {
   if (available === undefined) {
-    const probe = spawnSync(PYTHON, ['-c', 'import moto.server, werkzeug.serving'], {
-      stdio: 'ignore',
-      timeout: 60_000,
-    });
+    const probe = spawnSync(PYTHON, ['-c', 'import moto.server, werkzeug.serving'], { stdio: 'ignore', timeout: 60_000 });
     available = probe.status === 0;
   }
   return available;
 }
 
 /** Environment for the launcher: ours, minus anything that could change moto's behaviour. */
-function launcherEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+function launcherEnv() {
+  const env = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(AWS_|MOTO_)/.test(key) || key === 'INITIAL_NO_AUTH_ACTION_COUNT') continue;
     env[key] = value;
@@ -66,7 +47,7 @@ function launcherEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signalGroup(pid, signal) {
   try {
     process.kill(-pid, signal); // the launcher leads its own process group (detached)
   } catch {
@@ -79,47 +60,47 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Kills a launcher process group by pid (for teardown when only the pid is known). */
-export function killMotoProcessGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
+function killMotoProcessGroup(pid, signal = 'SIGKILL') {
   signalGroup(pid, signal);
 }
 
-export function isProcessAlive(pid: number): boolean {
+function isProcessAlive(pid) {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return err.code === 'EPERM';
   }
 }
 
-function waitForReadyLine(child: ChildProcess, stderrTail: () => string): Promise<number> {
+function waitForReadyLine(child, stderrTail) {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => finish(new Error(`moto_server did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-    const onData = (chunk: Buffer): void => {
+    const onData = (chunk) => {
       out += chunk.toString('utf8');
       const match = /moto_server ready on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (match) finish(undefined, Number(match[1]));
     };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
+    const onExit = (code, signal) =>
       finish(new Error(`moto_server exited before it was ready (code ${code}, signal ${signal}): ${stderrTail()}`));
-    const onError = (err: Error): void => finish(err);
-    function finish(err?: Error, port?: number): void {
+    const onError = (err) => finish(err);
+    function finish(err, port) {
       clearTimeout(timer);
-      child.stdout?.off('data', onData);
+      child.stdout.off('data', onData);
       child.off('exit', onExit);
       child.off('error', onError);
       if (err) reject(err);
-      else resolve(port as number);
+      else resolve(port);
     }
-    child.stdout?.on('data', onData);
+    child.stdout.on('data', onData);
     child.once('exit', onExit);
     child.once('error', onError);
   });
 }
 
 /** One GET on moto's own API (does not count as one of the unauthenticated IAM requests). */
-function probe(port: number): Promise<void> {
+function probe(port) {
   return new Promise((resolve, reject) => {
     const req = http.get(
       { host: '127.0.0.1', port, path: '/moto-api/', agent: false, headers: { connection: 'close' }, timeout: 10_000 },
@@ -133,7 +114,7 @@ function probe(port: number): Promise<void> {
   });
 }
 
-async function bootstrapAdmin(endpoint: string): Promise<Credentials> {
+async function bootstrapAdmin(endpoint) {
   // The launcher lets exactly 3 requests through unauthenticated: no retries, or they are spent.
   const iam = new IAMClient({ endpoint, region: REGION, credentials: { ...DUMMY_CREDENTIALS }, maxAttempts: 1 });
   try {
@@ -147,7 +128,7 @@ async function bootstrapAdmin(endpoint: string): Promise<Credentials> {
   }
 }
 
-async function callerAccount(endpoint: string, credentials: Credentials): Promise<string> {
+async function callerAccount(endpoint, credentials) {
   // The SDK annotates the credentials object it is given ($source): hand it a copy.
   const sts = new STSClient({ endpoint, region: REGION, credentials: { ...credentials }, maxAttempts: 1 });
   try {
@@ -162,38 +143,39 @@ async function callerAccount(endpoint: string, credentials: Credentials): Promis
 /**
  * Starts moto on a free loopback port (the OS picks it: the launcher binds port 0 and reports the
  * port, so there is no race between choosing and binding). enforce (default true) turns IAM
- * enforcement on and bootstraps the admin user; enforce=false is for presigned-URL tests.
+ * enforcement on and bootstraps the admin user; enforce=false is for presigned-URL tests and the
+ * benchmarks, which measure round trips, not policy.
  */
-export async function startMoto(opts: { enforce?: boolean } = {}): Promise<MotoServer> {
+async function startMoto(opts = {}) {
   const enforce = opts.enforce ?? true;
   const args = [MOTO_LAUNCHER, '0', '--exit-on-stdin-eof', ...(enforce ? [] : ['--no-iam'])];
   const child = spawn(PYTHON, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: launcherEnv() });
-  const spawnError = new Promise<Error>((resolve) => child.on('error', resolve));
-  child.stdin?.on('error', () => undefined); // EPIPE once the server is gone: harmless
+  const spawnError = new Promise((resolve) => child.on('error', resolve));
+  child.stdin.on('error', () => undefined); // EPIPE once the server is gone: harmless
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => {
+  const exited = new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  // Do not let the server keep a jest process alive: if this process ends, the launcher sees EOF
-  // on its stdin and exits by itself.
+  // Do not let the server keep its parent (jest, a script) alive: if the parent ends without
+  // stop(), the launcher sees EOF on its stdin and exits by itself.
   child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Socket | null)?.unref?.();
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream.unref?.();
 
   const pid = child.pid;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
+  let stopping;
+  const stop = () => {
     stopping ??= (async () => {
       if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       signalGroup(pid, 'SIGTERM');
-      child.stdin?.end();
-      let timer: NodeJS.Timeout | undefined;
+      child.stdin.end();
+      let timer;
       const timedOut = await Promise.race([
         exited.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 5_000))),
+        new Promise((resolve) => (timer = setTimeout(() => resolve(true), STOP_GRACE_MS))),
       ]);
       clearTimeout(timer);
       if (timedOut) {
@@ -207,7 +189,7 @@ export async function startMoto(opts: { enforce?: boolean } = {}): Promise<MotoS
   try {
     if (pid === undefined) throw new Error(`could not spawn ${PYTHON}: ${(await spawnError).message}`);
     const port = await waitForReadyLine(child, () => stderr);
-    child.stdout?.resume(); // nothing more is expected there; keep the pipe drained
+    child.stdout.resume(); // nothing more is expected there; keep the pipe drained
     await probe(port);
     const endpoint = `http://127.0.0.1:${port}`;
     const admin = enforce ? await bootstrapAdmin(endpoint) : { ...DUMMY_CREDENTIALS };
@@ -218,3 +200,5 @@ export async function startMoto(opts: { enforce?: boolean } = {}): Promise<MotoS
     throw err;
   }
 }
+
+module.exports = { REGION, MOTO_LAUNCHER, isMotoAvailable, isProcessAlive, killMotoProcessGroup, startMoto };
