@@ -19,7 +19,11 @@ const NAMES = Array.from({ length: USERS }, (_, i) => `bench-user-${String(i).pa
 
 async function seed(endpoint) {
   const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench-secret' } });
-  const doc = (i) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-${i}/*` }] });
+  const doc = (i) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::bucket-${i}/*` }],
+    });
   const users = NAMES;
   for (let i = 0; i < users.length; i += 16) {
     await Promise.all(

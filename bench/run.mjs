@@ -1,4 +1,4 @@
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // `npm run bench`: every benchmark, each reported as a ratio against a reference measured in the
 // same run. A missed target is reported, not thrown: benchmarks inform, tests decide.
 import { benchListUserPolicies } from './list-user-policies.mjs';

@@ -10,10 +10,18 @@ export async function benchStartup({ rounds = 25 } = {}) {
   for (let i = 0; i < 3; i++) await timeRun('node', ['-e', '0']); // warm the file cache
   const results = [];
   for (const [name, args] of commands) {
-    const [bare, cli] = await alternate(rounds, [async () => (await timeRun('node', ['-e', '0'], env)).ms, async () => (await timeRun('node', args, env)).ms]);
+    const [bare, cli] = await alternate(rounds, [
+      async () => (await timeRun('node', ['-e', '0'], env)).ms,
+      async () => (await timeRun('node', args, env)).ms,
+    ]);
     const ratio = cli / bare;
     results.push(
-      report(`start-up: s3-share ${name} vs node -e 0`, `${ratio.toFixed(2)}x (${cli.toFixed(1)} ms vs ${bare.toFixed(1)} ms, median of ${rounds})`, '<= 1.5x', ratio <= 1.5),
+      report(
+        `start-up: s3-share ${name} vs node -e 0`,
+        `${ratio.toFixed(2)}x (${cli.toFixed(1)} ms vs ${bare.toFixed(1)} ms, median of ${rounds})`,
+        '<= 1.5x',
+        ratio <= 1.5,
+      ),
     );
   }
   return results;

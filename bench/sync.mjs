@@ -39,18 +39,27 @@ export async function benchSync({ rounds = 2 } = {}) {
   utimesSync(join(bigRoot, 'huge.bin'), OLD, OLD);
   try {
     const bucket = 'bench-sync';
-    const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench-secret' } });
+    const s3 = new S3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench-secret' },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     s3.destroy();
     const env = benchEnv(moto.endpoint);
     const ours = (prefix) => timeRun('node', [CLI, 'assume-and-sync', root, `s3://${bucket}/${prefix}`, '--silent'], env);
-    const theirs = (prefix) => timeRun('aws', ['--endpoint-url', moto.endpoint, 's3', 'sync', root, `s3://${bucket}/${prefix}`, '--only-show-errors'], env);
+    const theirs = (prefix) =>
+      timeRun('aws', ['--endpoint-url', moto.endpoint, 's3', 'sync', root, `s3://${bucket}/${prefix}`, '--only-show-errors'], env);
     let n = 0;
     const [firstOurs, firstAws] = await alternate(rounds, [
       async () => (await ours(`ours-${n}`)).ms,
       async () => (await theirs(`aws-${n++}`)).ms,
     ]);
-    const [noopOurs, noopAws] = await alternate(rounds + 1, [async () => (await ours('ours-0')).ms, async () => (await theirs('aws-0')).ms]);
+    const [noopOurs, noopAws] = await alternate(rounds + 1, [
+      async () => (await ours('ours-0')).ms,
+      async () => (await theirs('aws-0')).ms,
+    ]);
     const noopCheck = await timeRun('node', [CLI, 'assume-and-sync', root, `s3://${bucket}/ours-0`, '--nl'], env);
     const uploadedAgain = noopCheck.stdout.split('\n').filter((l) => l.includes('"event":"uploaded"')).length;
     if (uploadedAgain) throw new Error(`the no-op re-run uploaded ${uploadedAgain} files`);

@@ -11,8 +11,11 @@ function fail(message) {
 
 /** The first line of a message and, when it has more (a Python traceback), its last line. */
 function oneLine(message) {
-  const lines = String(message).split('\n').map((line) => line.trim()).filter(Boolean);
-  return lines.length > 1 ? `${lines[0]} ... ${lines[lines.length - 1]}` : lines[0] ?? '';
+  const lines = String(message)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.length > 1 ? `${lines[0]} ... ${lines[lines.length - 1]}` : (lines[0] ?? '');
 }
 
 if (!isMotoAvailable()) {

@@ -13,7 +13,10 @@ export class UsageError extends Error {
 export class OperationError extends Error {
   override readonly name = 'OperationError';
   readonly exitCode = 1;
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
   }
 }

@@ -51,7 +51,10 @@ async function baseConfig(ctx: AwsContext) {
 interface MiddlewareClient {
   middlewareStack: {
     add(
-      mw: (next: (args: { input?: unknown }) => Promise<unknown>, context: { commandName?: string }) => (args: { input?: unknown }) => Promise<unknown>,
+      mw: (
+        next: (args: { input?: unknown }) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: { input?: unknown }) => Promise<unknown>,
       opts: { step: 'initialize'; name: string },
     ): void;
   };

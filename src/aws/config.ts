@@ -25,8 +25,7 @@ export interface StaticCredentials {
 
 /** Where the credentials come from: given outright, or the SDK's default chain (optionally for a profile). */
 export type CredentialSource =
-  | { kind: 'static'; credentials: StaticCredentials; origin: 'flags' | 'auth-file' }
-  | { kind: 'chain'; profile?: string };
+  { kind: 'static'; credentials: StaticCredentials; origin: 'flags' | 'auth-file' } | { kind: 'chain'; profile?: string };
 
 export interface AwsContext {
   region: string;
@@ -47,7 +46,8 @@ export async function resolveAwsContext(opts: AwsOptions, env: Env = process.env
   const warnings: string[] = [];
   const credentials = resolveCredentialSource(opts, warnings);
   const profile = credentials.kind === 'chain' ? credentials.profile : opts.profile;
-  const region = opts.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || (await profileRegion(profile ?? env.AWS_PROFILE, env)) || 'us-east-1';
+  const region =
+    opts.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || (await profileRegion(profile ?? env.AWS_PROFILE, env)) || 'us-east-1';
   const endpoint = resolveEndpoint(opts.endpointUrl ?? env.AWS_ENDPOINT_URL);
   const attempts = Number(env.AWS_MAX_ATTEMPTS);
   return {
@@ -122,7 +122,9 @@ function parseAuthIni(text: string, path: string, profile?: string): StaticCrede
   const names = Object.keys(sections);
   const wanted = profile ?? (sections.default ? 'default' : names.length === 1 ? names[0] : undefined);
   if (!wanted || !sections[wanted]) {
-    const which = profile ? `has no [${profile}] section` : `has ${names.length ? `several sections (${names.join(', ')})` : 'no credentials'}`;
+    const which = profile
+      ? `has no [${profile}] section`
+      : `has ${names.length ? `several sections (${names.join(', ')})` : 'no credentials'}`;
     throw new UsageError(`--auth file ${path} ${which}: name one with --profile, or give the JSON that 's3-share create' printed`);
   }
   const section = sections[wanted];

@@ -49,7 +49,11 @@ function oneLine(text: string): string {
 }
 
 export function isAwsError(err: unknown): boolean {
-  return !!err && typeof err === 'object' && ('$metadata' in err || OPERATION_CONTEXT in err || (err as Error).name === 'CredentialsProviderError');
+  return (
+    !!err &&
+    typeof err === 'object' &&
+    ('$metadata' in err || OPERATION_CONTEXT in err || (err as Error).name === 'CredentialsProviderError')
+  );
 }
 
 /** The AWS error code of an SDK error (its name, or Code for some S3 errors). */

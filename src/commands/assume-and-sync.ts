@@ -45,10 +45,12 @@ const DEFAULT_DURATION_SECONDS = 900;
 export function registerAssumeAndSync(program: Command, io: CliIo): void {
   // Each --exclude and --include also joins one ordered list, the `filters` option value: the
   // order of the two kinds together decides which filter wins.
-  const collect = (type: Filter['type']) => (pattern: string, previous: string[] = []) => {
-    cmd.setOptionValue('filters', [...((cmd.getOptionValue('filters') as Filter[] | undefined) ?? []), { type, pattern }]);
-    return [...previous, pattern];
-  };
+  const collect =
+    (type: Filter['type']) =>
+    (pattern: string, previous: string[] = []) => {
+      cmd.setOptionValue('filters', [...((cmd.getOptionValue('filters') as Filter[] | undefined) ?? []), { type, pattern }]);
+      return [...previous, pattern];
+    };
   const cmd = program
     .command('assume-and-sync')
     .description('Assume a role and upload what is new or changed in a local folder to S3 (like aws s3 sync)')
@@ -90,7 +92,11 @@ function validate(destination: string, opts: AssumeAndSyncOptions): Destination 
   validateBucketName(dest.bucket);
   if (opts.sizeOnly && opts.checksum) throw new UsageError('--size-only and --checksum conflict: pick one way to compare');
   if (opts.roleArn === undefined) {
-    for (const [flag, value] of [['--session-name', opts.sessionName], ['--duration', opts.duration], ['--external-id', opts.externalId]] as const) {
+    for (const [flag, value] of [
+      ['--session-name', opts.sessionName],
+      ['--duration', opts.duration],
+      ['--external-id', opts.externalId],
+    ] as const) {
       if (value !== undefined) throw new UsageError(`${flag} needs --role-arn: it applies to the role session`);
     }
   }
@@ -224,7 +230,14 @@ function sinkFor(opts: AssumeAndSyncOptions, io: CliIo, reporter: Reporter, prog
   };
 }
 
-function report(summary: SyncSummary, dest: Destination, opts: AssumeAndSyncOptions, io: CliIo, reporter: Reporter, dry: DryRunCounts): void {
+function report(
+  summary: SyncSummary,
+  dest: Destination,
+  opts: AssumeAndSyncOptions,
+  io: CliIo,
+  reporter: Reporter,
+  dry: DryRunCounts,
+): void {
   const { uploaded, skipped, deleted, failed, bytes, seconds } = summary;
   if (opts.nl) {
     io.stdout.write(JSON.stringify({ event: 'summary', uploaded, skipped, deleted, failed, bytes, seconds }) + '\n');

@@ -49,7 +49,9 @@ function checkConflicts(buckets: string[], opts: CreateOptions): void {
   if (opts.password !== undefined && !opts.console) throw new UsageError('--password needs --console: it is the console password');
   if (opts.passwordResetRequired && !opts.console) throw new UsageError('--password-reset-required needs --console');
   if (opts.password !== undefined && opts.password !== '-') {
-    throw new UsageError("--password takes only '-' (read the password from stdin): a password on the command line is visible to other local users");
+    throw new UsageError(
+      "--password takes only '-' (read the password from stdin): a password on the command line is visible to other local users",
+    );
   }
   if (opts.password === '-' && opts.policy === '-') conflict('--password -', '--policy -', 'only one of them can read stdin');
   if (opts.userPermissionsBoundary !== undefined && opts.userPermissionsBoundary !== 'none') {
@@ -67,18 +69,21 @@ function checkConflicts(buckets: string[], opts: CreateOptions): void {
     );
   }
   if (opts.bucketOwner !== undefined) {
-    if (!/^\d{12}$/.test(opts.bucketOwner)) throw new UsageError(`--bucket-owner ${opts.bucketOwner} is not an AWS account ID: give the 12 digits, such as 111122223333`);
+    if (!/^\d{12}$/.test(opts.bucketOwner))
+      throw new UsageError(`--bucket-owner ${opts.bucketOwner} is not an AWS account ID: give the 12 digits, such as 111122223333`);
     for (const k of ['createBucket', 'public', 'website'] as const) {
       if (opts[k]) conflict(flag(k), '--bucket-owner', "only the bucket's owner can create or change it; leave out one of them");
     }
   }
-  if (opts.role !== undefined && opts.console) conflict('--role', '--console', 'a --role user holds no S3 rights itself, so a console login could see nothing');
+  if (opts.role !== undefined && opts.console)
+    conflict('--role', '--console', 'a --role user holds no S3 rights itself, so a console login could see nothing');
   if (buckets.length === 0) throw new UsageError('no bucket given: name at least one bucket');
 }
 
 async function readStdinLine(io: CliIo): Promise<string> {
   const line = (await readStdinText(io)).replace(/\r?\n$/, '');
-  if (line === '' || line.includes('\n')) throw new UsageError('--password - reads one line from stdin, and it was empty or several lines: pipe exactly the password');
+  if (line === '' || line.includes('\n'))
+    throw new UsageError('--password - reads one line from stdin, and it was empty or several lines: pipe exactly the password');
   return line;
 }
 
@@ -145,8 +150,12 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
         timeoutMs: waitTimeoutSeconds(opts) * 1000,
         signal: io.interrupts.signal,
       });
-      if (result.lastError === 'interrupted') reporter.warn('interrupted: stopped waiting; the credentials were created and are printed below');
-      else if (!result.ready) reporter.warn(`the new key did not work within ${waitTimeoutSeconds(opts)} s (${result.lastError}): it usually does within a minute; try it again shortly`);
+      if (result.lastError === 'interrupted')
+        reporter.warn('interrupted: stopped waiting; the credentials were created and are printed below');
+      else if (!result.ready)
+        reporter.warn(
+          `the new key did not work within ${waitTimeoutSeconds(opts)} s (${result.lastError}): it usually does within a minute; try it again shortly`,
+        );
     }
     await delivery!.deliver(credentials);
     if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
@@ -159,13 +168,21 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
 export function registerCreate(program: Command, io: CliIo): void {
   const cmd = program
     .command('create')
-    .description('Create least-privilege credentials for the buckets: an IAM user and access key (default), temporary credentials, or a user that assumes a role')
+    .description(
+      'Create least-privilege credentials for the buckets: an IAM user and access key (default), temporary credentials, or a user that assumes a role',
+    )
     .argument('<buckets...>', 'the buckets to share; several give one policy covering all of them');
   addPolicyOptions(cmd)
-    .option('--username <name>', 'the IAM user (default: s3.<mode>.<buckets>, shortened with a hash past 64 characters); an existing user is reused')
+    .option(
+      '--username <name>',
+      'the IAM user (default: s3.<mode>.<buckets>, shortened with a hash past 64 characters); an existing user is reused',
+    )
     .option('-c, --create-bucket', 'create the buckets that do not exist')
     .option('--bucket-region <region>', 'with -c, the region to create buckets in (default: --region)')
-    .option('--user-permissions-boundary <arn>', "permissions boundary for the user, or 'none' (default: AmazonS3ReadOnlyAccess for --read-only, AmazonS3FullAccess otherwise, none for --policy/--statement)")
+    .option(
+      '--user-permissions-boundary <arn>',
+      "permissions boundary for the user, or 'none' (default: AmazonS3ReadOnlyAccess for --read-only, AmazonS3FullAccess otherwise, none for --policy/--statement)",
+    )
     .option('--duration <time>', 'temporary credentials (no IAM user) valid this long: 15m to 12h, e.g. 15m, 1h, 3600', parseDuration)
     .option('--role <name>', 'create this role holding the policy, and a user that may only assume it; prints RoleArn')
     .option('--console', 'also give the user a console password (generated to suit the account password policy)')
@@ -173,9 +190,11 @@ export function registerCreate(program: Command, io: CliIo): void {
     .option('--password-reset-required', 'with --console, the user must choose a new password at first sign-in')
     .option('--public', "make the buckets' objects readable by anyone (turns off Block Public Access, adds a bucket policy)")
     .option('--website', 'serve the buckets as static websites (index.html, error.html)')
-    .option('--bucket-owner <account-id>', "the buckets belong to this other account: HeadBucket checks the owner, and a 403 is taken as 'exists' (that account's bucket policy must grant access)");
-  addKeyWaitOptions(cmd)
-    .option('--dry-run', 'print the plan (the AWS calls, as JSON) and change nothing');
+    .option(
+      '--bucket-owner <account-id>',
+      "the buckets belong to this other account: HeadBucket checks the owner, and a 403 is taken as 'exists' (that account's bucket policy must grant access)",
+    );
+  addKeyWaitOptions(cmd).option('--dry-run', 'print the plan (the AWS calls, as JSON) and change nothing');
   addCredentialOutputOptions(cmd);
   addSilentOption(addAwsOptions(cmd))
     .addHelpText(

@@ -30,7 +30,9 @@ export async function runDeleteObjects(bucket: string, keys: string[], opts: Del
   validateBucketName(bucket);
   if (keys.length && opts.prefix !== undefined) throw new UsageError('give keys or --prefix, not both');
   if (!keys.length && opts.prefix === undefined) {
-    throw new UsageError('nothing to delete: name the keys, or a folder with --prefix FOLDER/ (a whole bucket is never emptied by default)');
+    throw new UsageError(
+      'nothing to delete: name the keys, or a folder with --prefix FOLDER/ (a whole bucket is never emptied by default)',
+    );
   }
   if (keys.some((k) => k === '')) throw new UsageError('a key is empty: give the keys of the objects to delete');
   const reporter = reporterFor(opts, io);
@@ -118,5 +120,7 @@ export function registerDeleteObjects(program: Command, io: CliIo): void {
         '  $ s3-share delete-objects photos --prefix alice/ --yes --nl >> deleted.ndjson',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(cmd)).action((bucket: string, keys: string[], opts: DeleteObjectsOptions) => runDeleteObjects(bucket, keys, opts, io));
+  addSilentOption(addAwsOptions(cmd)).action((bucket: string, keys: string[], opts: DeleteObjectsOptions) =>
+    runDeleteObjects(bucket, keys, opts, io),
+  );
 }

@@ -113,4 +113,3 @@ async function confirmObjects(io: CliIo, targets: Array<PrefixTarget & { UserNam
   for (const t of targets) io.stderr.write(`  s3://${t.Bucket}/${t.Prefix} (${t.UserName})\n`);
   return confirm(io, 'Delete them?');
 }
-

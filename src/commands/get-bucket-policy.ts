@@ -19,7 +19,10 @@ export async function runGetBucketPolicy(bucket: string, opts: GetBucketPolicyOp
   const [{ createS3Client }, { getBucketPolicyText }] = await Promise.all([import('../aws/clients'), import('../services/buckets/policy')]);
   const text = await getBucketPolicyText(await createS3Client(ctx), bucket);
   if (text === null) {
-    throw new OperationError(`bucket ${bucket} has no bucket policy (NoSuchBucketPolicy): grant-account or aws s3api put-bucket-policy adds one`, 'NoSuchBucketPolicy');
+    throw new OperationError(
+      `bucket ${bucket} has no bucket policy (NoSuchBucketPolicy): grant-account or aws s3api put-bucket-policy adds one`,
+      'NoSuchBucketPolicy',
+    );
   }
   let value: unknown;
   try {
@@ -27,7 +30,9 @@ export async function runGetBucketPolicy(bucket: string, opts: GetBucketPolicyOp
   } catch (err) {
     // Still hand over what is stored, so it can be repaired.
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-    throw new OperationError(`the bucket policy of ${bucket} is not valid JSON (${(err as Error).message}): it was printed as stored; fix it and put it back`);
+    throw new OperationError(
+      `the bucket policy of ${bucket} is not valid JSON (${(err as Error).message}): it was printed as stored; fix it and put it back`,
+    );
   }
   io.stdout.write(formatObject(value, opts.nl));
 }
@@ -41,7 +46,12 @@ export function registerGetBucketPolicy(program: Command, io: CliIo): void {
   addSilentOption(addAwsOptions(cmd))
     .addHelpText(
       'after',
-      ['', 'Examples:', '  $ s3-share get-bucket-policy photos', "  $ s3-share get-bucket-policy photos --nl | jq -r '.Statement[].Sid'"].join('\n'),
+      [
+        '',
+        'Examples:',
+        '  $ s3-share get-bucket-policy photos',
+        "  $ s3-share get-bucket-policy photos --nl | jq -r '.Statement[].Sid'",
+      ].join('\n'),
     )
     .action((bucket: string, opts: GetBucketPolicyOptions) => runGetBucketPolicy(bucket, opts, io));
 }

@@ -28,7 +28,8 @@ export async function runGetObject(bucket: string, key: string, opts: GetObjectO
     const bytes = await downloads.downloadToFile(s3, { bucket, key, force: opts.force }, file);
     reporter.info(`downloaded s3://${bucket}/${key} to ${opts.output} (${bytes} bytes)`);
   } catch (err) {
-    if (err instanceof downloads.FileExistsError) throw new UsageError(`${opts.output} already exists: choose another file, or add --force`);
+    if (err instanceof downloads.FileExistsError)
+      throw new UsageError(`${opts.output} already exists: choose another file, or add --force`);
     throw err;
   }
 }

@@ -18,7 +18,8 @@ export interface GetObjectsOptions extends AwsOptions {
 
 export async function runGetObjects(bucket: string, keys: string[], opts: GetObjectsOptions, io: CliIo): Promise<void> {
   validateBucketName(bucket);
-  if (keys.length && opts.prefix !== undefined) throw new UsageError('give keys or --prefix, not both: keys name objects, --prefix a folder to list');
+  if (keys.length && opts.prefix !== undefined)
+    throw new UsageError('give keys or --prefix, not both: keys name objects, --prefix a folder to list');
   if (keys.some((k) => k === '')) throw new UsageError('a key is empty: give the keys of the objects to download');
   const reporter = reporterFor(opts, io);
   const prefix = folderOption(opts.prefix, reporter);
@@ -60,7 +61,9 @@ export async function runGetObjects(bucket: string, keys: string[], opts: GetObj
       }
     }
   } catch (err) {
-    throw keys.length ? err : await explainListingError(err, { sts: () => createStsClient(ctx), iam: () => createIamClient(ctx) }, bucket, prefix);
+    throw keys.length
+      ? err
+      : await explainListingError(err, { sts: () => createStsClient(ctx), iam: () => createIamClient(ctx) }, bucket, prefix);
   }
   const total = counts.downloaded + counts.skipped + counts.refused + counts.failed + counts.existing;
   const notDone = counts.refused + counts.failed + counts.existing;
@@ -71,7 +74,11 @@ export async function runGetObjects(bucket: string, keys: string[], opts: GetObj
         : ''),
   );
   if (notDone) {
-    const parts = [counts.refused && `${counts.refused} refused`, counts.failed && `${counts.failed} failed`, counts.existing && `${counts.existing} already present (add --force to replace)`].filter(Boolean);
+    const parts = [
+      counts.refused && `${counts.refused} refused`,
+      counts.failed && `${counts.failed} failed`,
+      counts.existing && `${counts.existing} already present (add --force to replace)`,
+    ].filter(Boolean);
     throw new OperationError(`${notDone} of ${total} object(s) not downloaded (${parts.join(', ')}): see the messages above`);
   }
 }
@@ -103,5 +110,7 @@ export function registerGetObjects(program: Command, io: CliIo): void {
         '  $ s3-share get-objects photos alice/cat.jpg alice/dog.jpg',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(cmd)).action((bucket: string, keys: string[], opts: GetObjectsOptions) => runGetObjects(bucket, keys, opts, io));
+  addSilentOption(addAwsOptions(cmd)).action((bucket: string, keys: string[], opts: GetObjectsOptions) =>
+    runGetObjects(bucket, keys, opts, io),
+  );
 }

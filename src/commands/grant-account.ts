@@ -39,7 +39,8 @@ export async function grantAccountInput(bucket: string, opts: GrantAccountOption
     import('../policies/prefix'),
   ]);
   validateBucketName(bucket);
-  if (opts.account === undefined) throw new UsageError('--account is required: give the 12-digit account ID, or a user or role ARN of that account');
+  if (opts.account === undefined)
+    throw new UsageError('--account is required: give the 12-digit account ID, or a user or role ARN of that account');
   const principal = parseAccountPrincipal(opts.account);
   if (opts.readOnly && opts.writeOnly) throw new UsageError('--read-only and --write-only conflict: leave both out for read-write access');
   const mode: AccessMode = opts.readOnly ? 'read-only' : opts.writeOnly ? 'write-only' : 'read-write';
@@ -58,11 +59,17 @@ export async function runGrantAccount(bucket: string, opts: GrantAccountOptions,
   const input = await grantAccountInput(bucket, opts);
   for (const notice of input.notices) reporter.info(notice);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createS3Client }, { planGrantAccount }] = await Promise.all([import('../aws/clients'), import('../services/buckets/cross-account')]);
+  const [{ createS3Client }, { planGrantAccount }] = await Promise.all([
+    import('../aws/clients'),
+    import('../services/buckets/cross-account'),
+  ]);
   const s3 = await createS3Client(ctx);
   const plan = await planGrantAccount(s3, input, reporter);
   const what = `${input.mode} on ${input.prefix ? `${bucket}/${input.prefix}` : bucket} for ${input.principal.arn}`;
-  await runPlan(plan, opts, io, reporter, { result: plan.result, unchanged: `no change: the bucket policy of ${bucket} already grants ${what}` });
+  await runPlan(plan, opts, io, reporter, {
+    result: plan.result,
+    unchanged: `no change: the bucket policy of ${bucket} already grants ${what}`,
+  });
 }
 
 export function registerGrantAccount(program: Command, io: CliIo): void {
@@ -81,9 +88,9 @@ export function registerGrantAccount(program: Command, io: CliIo): void {
       'after',
       [
         '',
-        "The statements get Sids such as S3ShareRead111122223333ReadObjects, so a second identical grant",
+        'The statements get Sids such as S3ShareRead111122223333ReadObjects, so a second identical grant',
         'changes nothing, a grant with another mode replaces the earlier one, and revoke-account removes',
-        "exactly them. The other account must still allow its own users or roles (an identity policy).",
+        'exactly them. The other account must still allow its own users or roles (an identity policy).',
         '',
         'Examples:',
         '  $ s3-share grant-account reports-2024 --account 111122223333 --read-only',

@@ -2,7 +2,15 @@ import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import { emitRecords, type OutputRecord } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
-import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, recordFormat, reporterFor, type ListOutputOptions } from './shared/common-options';
+import {
+  addAwsOptions,
+  addListOutputOptions,
+  addSilentOption,
+  awsContextFor,
+  recordFormat,
+  reporterFor,
+  type ListOutputOptions,
+} from './shared/common-options';
 import { folderOption } from './shared/folder-option';
 import type { CliIo } from '../io';
 
@@ -20,7 +28,10 @@ export async function runListBucket(bucket: string, opts: ListBucketOptions, io:
   const reporter = reporterFor(opts, io);
   const prefix = folderOption(opts.prefix, reporter);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createIamClient, createS3Client, createStsClient }, objects] = await Promise.all([import('../aws/clients'), import('../services/objects/list')]);
+  const [{ createIamClient, createS3Client, createStsClient }, objects] = await Promise.all([
+    import('../aws/clients'),
+    import('../services/objects/list'),
+  ]);
   const s3 = await createS3Client(ctx);
   let urlFor: ((key: string) => string) | undefined;
   if (opts.urls) {
@@ -29,7 +40,12 @@ export async function runListBucket(bucket: string, opts: ListBucketOptions, io:
   }
   const columns = opts.urls ? [...OBJECT_COLUMNS, 'URL'] : OBJECT_COLUMNS;
   try {
-    const n = await emitRecords(objects.listObjects(s3, { bucket, prefix, urlFor }) as AsyncIterable<OutputRecord>, format, io.stdout, columns);
+    const n = await emitRecords(
+      objects.listObjects(s3, { bucket, prefix, urlFor }) as AsyncIterable<OutputRecord>,
+      format,
+      io.stdout,
+      columns,
+    );
     reporter.info(`${n} object(s) in s3://${bucket}/${prefix ?? ''}`);
   } catch (err) {
     throw await objects.explainListingError(err, { sts: () => createStsClient(ctx), iam: () => createIamClient(ctx) }, bucket, prefix);
@@ -39,7 +55,7 @@ export async function runListBucket(bucket: string, opts: ListBucketOptions, io:
 export function registerListBucket(program: Command, io: CliIo): void {
   const cmd = program
     .command('list-bucket')
-    .description("List the objects in a bucket, or in one of its folders")
+    .description('List the objects in a bucket, or in one of its folders')
     .argument('<bucket>', 'the bucket')
     .option('--prefix <folder>', "only objects under this folder ('alice' means 'alice/')")
     .option('--urls', 'add URL: the https URL of each object (path-style under --endpoint-url when set)')
@@ -56,5 +72,7 @@ export function registerListBucket(program: Command, io: CliIo): void {
         '  $ s3-share list-bucket photos --urls --csv > photos.csv',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((bucket: string, opts: ListBucketOptions) => runListBucket(bucket, opts, io));
+  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((bucket: string, opts: ListBucketOptions) =>
+    runListBucket(bucket, opts, io),
+  );
 }

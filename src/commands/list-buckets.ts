@@ -42,7 +42,9 @@ export function registerListBuckets(program: Command, io: CliIo): void {
     .option('--concurrency <n>', 'requests in flight at most for --details', positiveInt('--concurrency', 64), 8)
     .addHelpText(
       'after',
-      '\nExamples:\n  $ s3-share list-buckets\n  $ s3-share list-buckets reports-2024 photos --details\n  $ s3-share list-buckets --details --nl | jq \'select(.HasBucketPolicy)\'',
+      "\nExamples:\n  $ s3-share list-buckets\n  $ s3-share list-buckets reports-2024 photos --details\n  $ s3-share list-buckets --details --nl | jq 'select(.HasBucketPolicy)'",
     );
-  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((names: string[], opts: ListBucketsOptions) => runListBuckets(names, opts, io));
+  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((names: string[], opts: ListBucketsOptions) =>
+    runListBuckets(names, opts, io),
+  );
 }

@@ -23,7 +23,13 @@ export async function runListUserPolicies(users: string[], opts: ListUserPolicie
   const ctx = await awsContextFor(opts, io, reporterFor(opts, io));
   const [{ createIamClient }, { listUserPolicies }] = await Promise.all([import('../aws/clients'), import('../services/users/policies')]);
   const records = listUserPolicies(await createIamClient(ctx), { users, concurrency: opts.concurrency });
-  await emitRecords(records as AsyncIterable<OutputRecord>, format, io.stdout, ['UserName', 'PolicyName', 'PolicyType', 'PolicyArn', 'Document']);
+  await emitRecords(records as AsyncIterable<OutputRecord>, format, io.stdout, [
+    'UserName',
+    'PolicyName',
+    'PolicyType',
+    'PolicyArn',
+    'Document',
+  ]);
 }
 
 export function registerListUserPolicies(program: Command, io: CliIo): void {
@@ -44,5 +50,7 @@ export function registerListUserPolicies(program: Command, io: CliIo): void {
         '  $ s3-share list-user-policies --csv > policies.csv',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((users: string[], opts: ListUserPoliciesOptions) => runListUserPolicies(users, opts, io));
+  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((users: string[], opts: ListUserPoliciesOptions) =>
+    runListUserPolicies(users, opts, io),
+  );
 }

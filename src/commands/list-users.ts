@@ -21,7 +21,15 @@ export async function runListUsers(opts: ListUsersOptions, io: CliIo): Promise<v
   const ctx = await awsContextFor(opts, io, reporterFor(opts, io));
   const [{ createIamClient }, { listUsers }] = await Promise.all([import('../aws/clients'), import('../services/users/list')]);
   const users = listUsers(await createIamClient(ctx)) as AsyncIterable<OutputRecord>;
-  await emitRecords(users, format, io.stdout, ['UserName', 'UserId', 'Arn', 'Path', 'CreateDate', 'PasswordLastUsed', 'PermissionsBoundary']);
+  await emitRecords(users, format, io.stdout, [
+    'UserName',
+    'UserId',
+    'Arn',
+    'Path',
+    'CreateDate',
+    'PasswordLastUsed',
+    'PermissionsBoundary',
+  ]);
 }
 
 export function registerListUsers(program: Command, io: CliIo): void {
@@ -30,7 +38,7 @@ export function registerListUsers(program: Command, io: CliIo): void {
     .description('List every IAM user in the account')
     .addHelpText(
       'after',
-      "\nExamples:\n  $ s3-share list-users\n  $ s3-share list-users --nl | jq -r .UserName\n  $ s3-share list-users --csv > users.csv",
+      '\nExamples:\n  $ s3-share list-users\n  $ s3-share list-users --nl | jq -r .UserName\n  $ s3-share list-users --csv > users.csv',
     );
   addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((opts: ListUsersOptions) => runListUsers(opts, io));
 }

@@ -27,7 +27,9 @@ export async function runPolicy(buckets: string[], opts: PolicyCommandOptions, i
     const clash = (['readOnly', 'writeOnly', 'prefix', 'policy'] as const).find((k) => opts[k] !== undefined);
     if (clash) {
       const flag = `--${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-      throw new UsageError(`--public-bucket and ${flag} conflict: --public-bucket prints the bucket policy that makes every object public, use it alone`);
+      throw new UsageError(
+        `--public-bucket and ${flag} conflict: --public-bucket prints the bucket policy that makes every object public, use it alone`,
+      );
     }
     if (buckets.length !== 1) throw new UsageError(`--public-bucket takes one bucket, not ${buckets.length}: run it once per bucket`);
     const { document } = await renderPublicBucketPolicy({ bucket: buckets[0]!, statements: opts.statement });

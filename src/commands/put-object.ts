@@ -29,7 +29,8 @@ export const MAX_KEY_BYTES = 1024;
 export function validateKey(key: string): void {
   if (key === '') throw new UsageError('the key is empty: give the key to upload to');
   const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes > MAX_KEY_BYTES) throw new UsageError(`the key is ${bytes} bytes long: S3 keys are at most ${MAX_KEY_BYTES} bytes, choose a shorter one`);
+  if (bytes > MAX_KEY_BYTES)
+    throw new UsageError(`the key is ${bytes} bytes long: S3 keys are at most ${MAX_KEY_BYTES} bytes, choose a shorter one`);
 }
 
 /**
@@ -67,7 +68,8 @@ async function sourceFor(arg: string, io: CliIo): Promise<Source> {
     const what = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
     throw new UsageError(`local file ${arg} ${what}: check the path and its permissions, or give '-' to upload stdin`);
   }
-  if (info.isDirectory()) throw new UsageError(`${arg} is a folder: put-object uploads one file; use 's3-share put-objects BUCKET ${arg}' for a folder`);
+  if (info.isDirectory())
+    throw new UsageError(`${arg} is a folder: put-object uploads one file; use 's3-share put-objects BUCKET ${arg}' for a folder`);
   if (info.isFile()) return { kind: 'file', path: arg, size: info.size };
   // A named pipe or process substitution (<(command)): read it as a stream of unknown length.
   return { kind: 'stream', open: () => createReadStream(arg), name: arg };
@@ -98,7 +100,8 @@ export async function runPutObject(bucket: string, key: string, pathArg: string,
   };
   if (io.interrupts.signal.aborted) onAbort();
   else io.interrupts.signal.addEventListener('abort', onAbort, { once: true });
-  if (source.kind === 'stream' && source.name === 'stdin' && io.stdinIsTTY) reporter.info('reading stdin from the terminal: end it with Ctrl-D');
+  if (source.kind === 'stream' && source.name === 'stdin' && io.stdinIsTTY)
+    reporter.info('reading stdin from the terminal: end it with Ctrl-D');
 
   const size = source.size;
   const progress = io.stderrIsTTY && !opts.silent && size !== undefined ? createProgress(io.stderr) : undefined;
@@ -123,11 +126,16 @@ export async function runPutObject(bucket: string, key: string, pathArg: string,
       );
     }
     if (isAwsError(err)) throw err;
-    if (err instanceof upload.IntegrityError) throw new OperationError(`${err.message}: the upload did not arrive intact; run the same command again`);
+    if (err instanceof upload.IntegrityError)
+      throw new OperationError(`${err.message}: the upload did not arrive intact; run the same command again`);
     const e = err as NodeJS.ErrnoException;
-    if (e?.code && e.syscall) throw new OperationError(`cannot read ${source.kind === 'file' ? source.path : source.name} (${e.code}): check the file and its permissions`);
+    if (e?.code && e.syscall)
+      throw new OperationError(
+        `cannot read ${source.kind === 'file' ? source.path : source.name} (${e.code}): check the file and its permissions`,
+      );
     // uploadFile's own plain errors, such as "the file changed size while being read".
-    if (err instanceof Error && err.name === 'Error') throw new OperationError(`${err.message}: nothing was stored; run the same command again`);
+    if (err instanceof Error && err.name === 'Error')
+      throw new OperationError(`${err.message}: nothing was stored; run the same command again`);
     throw err;
   } finally {
     progress?.stop();
@@ -135,7 +143,9 @@ export async function runPutObject(bucket: string, key: string, pathArg: string,
     s3.destroy();
   }
   const shown = source.kind === 'file' ? source.path : source.name;
-  reporter.info(`uploaded ${shown} to s3://${bucket}/${key} (${result.size} bytes${result.parts > 1 ? ` in ${result.parts} parts` : ''}, ${contentType})`);
+  reporter.info(
+    `uploaded ${shown} to s3://${bucket}/${key} (${result.size} bytes${result.parts > 1 ? ` in ${result.parts} parts` : ''}, ${contentType})`,
+  );
   io.stdout.write(formatObject({ Bucket: bucket, Key: key, Size: result.size, ETag: `"${result.etag}"` }, opts.nl));
 }
 
@@ -146,7 +156,10 @@ export function registerPutObject(program: Command, io: CliIo): void {
     .argument('<bucket>', 'the bucket')
     .argument('<key>', 'the object key to write')
     .argument('<path>', "the file to upload, or '-' for stdin")
-    .option('--content-type <type>', "the object's Content-Type (default: from the key's or the file's extension, else application/octet-stream)")
+    .option(
+      '--content-type <type>',
+      "the object's Content-Type (default: from the key's or the file's extension, else application/octet-stream)",
+    )
     .option('--nl', 'print the JSON on one line')
     .addHelpText(
       'after',
@@ -163,5 +176,7 @@ export function registerPutObject(program: Command, io: CliIo): void {
         "  $ echo '<h1>hi</h1>' | s3-share put-object www index.html - --content-type 'text/html; charset=utf-8'",
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(cmd)).action((bucket: string, key: string, pathArg: string, opts: PutObjectOptions) => runPutObject(bucket, key, pathArg, opts, io));
+  addSilentOption(addAwsOptions(cmd)).action((bucket: string, key: string, pathArg: string, opts: PutObjectOptions) =>
+    runPutObject(bucket, key, pathArg, opts, io),
+  );
 }

@@ -11,7 +11,16 @@ import { createRecordEmitter } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
 import type { WalkIssue } from '../services/transfer/local-walk';
 import type { UploadOutcome } from '../services/transfer/upload-many';
-import { addAwsOptions, addListOutputOptions, addSilentOption, awsContextFor, positiveInt, recordFormat, reporterFor, type ListOutputOptions } from './shared/common-options';
+import {
+  addAwsOptions,
+  addListOutputOptions,
+  addSilentOption,
+  awsContextFor,
+  positiveInt,
+  recordFormat,
+  reporterFor,
+  type ListOutputOptions,
+} from './shared/common-options';
 import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
 import { folderOption } from './shared/folder-option';
 
@@ -47,7 +56,10 @@ export async function runPutObjects(bucket: string, paths: string[], opts: PutOb
   const format = recordFormat(opts);
   const reporter = reporterFor(opts, io);
   const prefix = folderOption(opts.prefix, reporter) ?? '';
-  const [{ planUploads }, { uploadMany }] = await Promise.all([import('../services/objects/upload-plan'), import('../services/transfer/upload-many')]);
+  const [{ planUploads }, { uploadMany }] = await Promise.all([
+    import('../services/objects/upload-plan'),
+    import('../services/transfer/upload-many'),
+  ]);
   const plan = await planUploads(paths, prefix);
   // label: what failed (a file and its key, or a path the folder walk could not read).
   const failures: Array<{ label: string; error: string; planned: boolean }> = [];
@@ -115,7 +127,9 @@ export async function runPutObjects(bucket: string, paths: string[], opts: PutOb
   // Every failure is an error line, even with --silent.
   for (const f of failures) io.stderr.write(`error: ${f.label}: ${f.error}\n`);
   const total = plan.uploads.length + failures.filter((f) => !f.planned).length;
-  reporter.info(`uploaded ${uploaded} of ${total} file(s) (${formatBytes(bytes)}) to ${where}${failures.length ? `; ${failures.length} failed` : ''}`);
+  reporter.info(
+    `uploaded ${uploaded} of ${total} file(s) (${formatBytes(bytes)}) to ${where}${failures.length ? `; ${failures.length} failed` : ''}`,
+  );
   if (failures.length) {
     const first = failures[0];
     throw new OperationError(
@@ -153,5 +167,7 @@ export function registerPutObjects(program: Command, io: CliIo): void {
         '  $ s3-share put-objects www ./site/* --dry-run --nl | jq -r .Key',
       ].join('\n'),
     );
-  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((bucket: string, paths: string[], opts: PutObjectsOptions) => runPutObjects(bucket, paths, opts, io));
+  addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((bucket: string, paths: string[], opts: PutObjectsOptions) =>
+    runPutObjects(bucket, paths, opts, io),
+  );
 }

@@ -30,7 +30,8 @@ export async function revokeSelector(bucket: string, opts: RevokeAccountOptions)
     import('../policies/prefix'),
   ]);
   validateBucketName(bucket);
-  if (opts.account === undefined) throw new UsageError('--account is required: give the 12-digit account ID, or the user or role ARN that was granted');
+  if (opts.account === undefined)
+    throw new UsageError('--account is required: give the 12-digit account ID, or the user or role ARN that was granted');
   const principal = parseAccountPrincipal(opts.account);
   const notices: string[] = [];
   const selector: RevokeSelector = { account: principal.account };
@@ -48,7 +49,10 @@ export async function runRevokeAccount(bucket: string, opts: RevokeAccountOption
   const { selector, notices } = await revokeSelector(bucket, opts);
   for (const notice of notices) reporter.info(notice);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createS3Client }, { planRevokeAccount }] = await Promise.all([import('../aws/clients'), import('../services/buckets/cross-account')]);
+  const [{ createS3Client }, { planRevokeAccount }] = await Promise.all([
+    import('../aws/clients'),
+    import('../services/buckets/cross-account'),
+  ]);
   const plan = await planRevokeAccount(await createS3Client(ctx), bucket, selector);
   const whose = `${selector.principal ? selector.principal.arn : `account ${selector.account}`}${selector.prefix ? ` on ${selector.prefix}` : ''}`;
   const unchanged =

@@ -17,7 +17,8 @@ export interface ShareOptions extends AwsOptions {
 export async function runShare(bucket: string, key: string, opts: ShareOptions, io: CliIo): Promise<void> {
   validateBucketName(bucket);
   if (key === '') throw new UsageError('the key is empty: give the key of the object to share');
-  if (opts.contentType !== undefined && !opts.upload) throw new UsageError('--content-type applies to upload links only: add --upload, or drop it');
+  if (opts.contentType !== undefined && !opts.upload)
+    throw new UsageError('--content-type applies to upload links only: add --upload, or drop it');
   if (opts.contentType !== undefined && !/^[\x21-\x7e][\x20-\x7e]*$/.test(opts.contentType)) {
     throw new UsageError(`--content-type '${opts.contentType}' is not a valid header value: give a type such as application/zip`);
   }
@@ -62,7 +63,7 @@ export function registerShare(program: Command, io: CliIo): void {
         '',
         'Examples:',
         '  $ s3-share share reports-2024 q1.pdf --expires 7d',
-        "  $ s3-share share photos alice/cat.jpg --nl | jq -r .URL",
+        '  $ s3-share share photos alice/cat.jpg --nl | jq -r .URL',
         '  $ s3-share share inbox from-acme/data.zip --upload --content-type application/zip --expires 2d',
       ].join('\n'),
     );

@@ -20,6 +20,9 @@ export function registerWhoami(program: Command, io: CliIo): void {
     .command('whoami')
     .description('Show the account, user ID and ARN of the credentials in use (STS GetCallerIdentity)')
     .option('--nl', 'print the JSON on one line')
-    .addHelpText('after', '\nExamples:\n  $ s3-share whoami\n  $ s3-share whoami --profile client-a\n  $ s3-share whoami --auth alice.json');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ s3-share whoami\n  $ s3-share whoami --profile client-a\n  $ s3-share whoami --auth alice.json',
+    );
   addSilentOption(addAwsOptions(cmd)).action((opts: WhoamiOptions) => runWhoami(opts, io));
 }

@@ -62,13 +62,20 @@ export function formatCredentials(creds: IssuedCredentials, format: CredentialFo
     case 'json':
       return JSON.stringify(creds, null, 2) + '\n';
     case 'ini': {
-      const lines = [`[${profile ?? creds.UserName ?? 'default'}]`, `aws_access_key_id = ${creds.AccessKeyId}`, `aws_secret_access_key = ${creds.SecretAccessKey}`];
+      const lines = [
+        `[${profile ?? creds.UserName ?? 'default'}]`,
+        `aws_access_key_id = ${creds.AccessKeyId}`,
+        `aws_secret_access_key = ${creds.SecretAccessKey}`,
+      ];
       if (creds.SessionToken) lines.push(`aws_session_token = ${creds.SessionToken}`);
       if (creds.Expiration) lines.push(`# expires ${creds.Expiration}`);
       return lines.join('\n') + '\n';
     }
     case 'env': {
-      const lines = [`export AWS_ACCESS_KEY_ID=${shellQuote(creds.AccessKeyId)}`, `export AWS_SECRET_ACCESS_KEY=${shellQuote(creds.SecretAccessKey)}`];
+      const lines = [
+        `export AWS_ACCESS_KEY_ID=${shellQuote(creds.AccessKeyId)}`,
+        `export AWS_SECRET_ACCESS_KEY=${shellQuote(creds.SecretAccessKey)}`,
+      ];
       if (creds.SessionToken) lines.push(`export AWS_SESSION_TOKEN=${shellQuote(creds.SessionToken)}`);
       return lines.join('\n') + '\n';
     }
@@ -117,7 +124,9 @@ export async function prepareDelivery(opts: DeliveryOptions, io: CliIo): Promise
   }
   const path = opts.output;
   const cannot = (err: unknown) =>
-    new UsageError(`cannot write --output ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the folder exists and is writable`);
+    new UsageError(
+      `cannot write --output ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the folder exists and is writable`,
+    );
   if (opts.force) {
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     try {

@@ -30,7 +30,10 @@ export function loadIamCatalogue(): Promise<ActionCatalogue> {
 }
 
 function wildcardRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
@@ -84,7 +87,9 @@ export async function validateActions(
         const name = m[2]!;
         if (!services.has(service)) {
           const near = nearest(service, [...services]);
-          throw new UsageError(`${where}: there is no AWS service "${m[1]}"${near ? `; did you mean "${near}"?` : ': check the service prefix'}`);
+          throw new UsageError(
+            `${where}: there is no AWS service "${m[1]}"${near ? `; did you mean "${near}"?` : ': check the service prefix'}`,
+          );
         }
         if (name === '' || /[^A-Za-z0-9*?-]/.test(name)) {
           throw new UsageError(`${where}: an action name has only letters, digits and the wildcards * and ?, check it`);
@@ -93,7 +98,9 @@ export async function validateActions(
         if (/[*?]/.test(name)) {
           const re = wildcardRegExp(name);
           if (!actions.some((a) => re.test(a))) {
-            throw new UsageError(`${where}, which matches no ${service} action: check the pattern in the AWS Service Authorization Reference`);
+            throw new UsageError(
+              `${where}, which matches no ${service} action: check the pattern in the AWS Service Authorization Reference`,
+            );
           }
           continue;
         }

@@ -64,7 +64,9 @@ export function parseAccountPrincipal(value: string): AccountPrincipal {
       `--account ${value} is not an IAM principal ARN: give arn:aws:iam::123456789012:root, arn:aws:iam::123456789012:user/NAME or arn:aws:iam::123456789012:role/NAME`,
     );
   }
-  throw new UsageError(`--account ${value} is neither a 12-digit account ID nor an IAM user or role ARN: give e.g. 111122223333 or arn:aws:iam::111122223333:role/NAME`);
+  throw new UsageError(
+    `--account ${value} is neither a 12-digit account ID nor an IAM user or role ARN: give e.g. 111122223333 or arn:aws:iam::111122223333:role/NAME`,
+  );
 }
 
 const shortHash = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
@@ -87,7 +89,7 @@ export function parseGrantSid(sid: unknown): SidParts | undefined {
   if (typeof sid !== 'string') return undefined;
   const m = SID_PATTERN.exec(sid);
   if (!m) return undefined;
-  const mode = (Object.entries(MODE_WORDS).find(([, w]) => w === m[1])![0]) as AccessMode;
+  const mode = Object.entries(MODE_WORDS).find(([, w]) => w === m[1])![0] as AccessMode;
   return { mode, account: m[2]!, principalTag: m[3], prefixTag: m[4], part: m[5]! };
 }
 
@@ -177,7 +179,9 @@ export interface ExistingPolicy {
 export function parseBucketPolicy(text: string, bucket: string): ExistingPolicy {
   const source = `the bucket policy of ${bucket}`;
   const refuse = (why: string) =>
-    new OperationError(`${source} ${why}: s3-share will not overwrite a policy it cannot read; fix it with 's3-share get-bucket-policy ${bucket}' and aws s3api put-bucket-policy`);
+    new OperationError(
+      `${source} ${why}: s3-share will not overwrite a policy it cannot read; fix it with 's3-share get-bucket-policy ${bucket}' and aws s3api put-bucket-policy`,
+    );
   let value: unknown;
   try {
     value = parseJsonText(text, source);
@@ -190,7 +194,8 @@ export function parseBucketPolicy(text: string, bucket: string): ExistingPolicy 
   const st = doc.Statement;
   const statements = Array.isArray(st) ? st : typeof st === 'object' && st !== null ? [st] : undefined;
   if (!statements) throw refuse('has no Statement list');
-  if (statements.some((s) => typeof s !== 'object' || s === null || Array.isArray(s))) throw refuse('has a statement that is not a JSON object');
+  if (statements.some((s) => typeof s !== 'object' || s === null || Array.isArray(s)))
+    throw refuse('has a statement that is not a JSON object');
   return { document: doc, statements };
 }
 

@@ -26,7 +26,9 @@ export function validateBucketName(name: string): void {
   if (/^s3:\/\//i.test(name)) throw bad(`is a URL: give just the bucket name, such as '${name.slice(5).split('/')[0]}'`);
   if (/^arn:/i.test(name)) throw bad(`is an ARN: give just the bucket name, such as '${name.split(':').pop()?.split('/')[0]}'`);
   if (name.includes('/')) {
-    throw bad(`contains '/': give the bucket name alone and the folder with --prefix, such as '${name.split('/')[0]} --prefix ${name.slice(name.indexOf('/') + 1)}'`);
+    throw bad(
+      `contains '/': give the bucket name alone and the folder with --prefix, such as '${name.split('/')[0]} --prefix ${name.slice(name.indexOf('/') + 1)}'`,
+    );
   }
   if (name.length < 3 || name.length > 63) {
     throw bad(`has ${name.length} characters: S3 bucket names have 3 to 63 characters`);
@@ -37,7 +39,8 @@ export function validateBucketName(name: string): void {
   const other = /[^a-z0-9.-]/.exec(name);
   if (other) {
     const c = other[0];
-    const shown = c === ' ' ? 'a space' : /[\x21-\x7e]/.test(c) ? `'${c}'` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    const shown =
+      c === ' ' ? 'a space' : /[\x21-\x7e]/.test(c) ? `'${c}'` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     throw bad(`contains ${shown}: S3 bucket names have only lowercase letters, digits, dots and hyphens`);
   }
   if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) {

@@ -95,7 +95,8 @@ export function validatePolicyShape(value: unknown, kind: PolicyKind, source: st
 function checkStringList(value: unknown, name: string, fail: (p: string) => UsageError): void {
   const ok = typeof value === 'string' || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'));
   if (ok) {
-    if ((typeof value === 'string' ? [value] : (value as string[])).some((v) => v === '')) throw fail(`has an empty string in ${name}: remove it`);
+    if ((typeof value === 'string' ? [value] : (value as string[])).some((v) => v === ''))
+      throw fail(`has an empty string in ${name}: remove it`);
     return;
   }
   const found = Array.isArray(value) && value.length === 0 ? 'an empty array' : typeName(value);
@@ -108,16 +109,20 @@ function checkPrincipal(value: unknown, name: string, fail: (p: string) => Usage
     throw fail(`has a ${name} that is ${typeName(value)}: use "*" or an object such as {"AWS": "arn:aws:iam::123456789012:root"}`);
   }
   for (const [key, v] of Object.entries(value)) {
-    if (!PRINCIPAL_KEYS.includes(key)) throw fail(`has an unknown ${name} type "${key}"${hint(key, PRINCIPAL_KEYS)}: use AWS, Service, Federated or CanonicalUser`);
+    if (!PRINCIPAL_KEYS.includes(key))
+      throw fail(`has an unknown ${name} type "${key}"${hint(key, PRINCIPAL_KEYS)}: use AWS, Service, Federated or CanonicalUser`);
     checkStringList(v, `${name}.${key}`, fail);
   }
 }
 
 function checkCondition(value: unknown, fail: (p: string) => UsageError): void {
-  if (!isObject(value)) throw fail(`has a Condition that is ${typeName(value)}: Condition is an object such as {"StringLike": {"s3:prefix": ["docs/*"]}}`);
+  if (!isObject(value))
+    throw fail(`has a Condition that is ${typeName(value)}: Condition is an object such as {"StringLike": {"s3:prefix": ["docs/*"]}}`);
   for (const [operator, block] of Object.entries(value)) {
     if (!isObject(block)) {
-      throw fail(`has a Condition operator ${operator} whose value is ${typeName(block)}: it must be an object of condition keys and values`);
+      throw fail(
+        `has a Condition operator ${operator} whose value is ${typeName(block)}: it must be an object of condition keys and values`,
+      );
     }
     for (const [key, v] of Object.entries(block)) {
       const scalar = (x: unknown) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
@@ -141,7 +146,9 @@ export function validateStatementShape(value: unknown, kind: PolicyKind, where: 
     if (typeof value.Sid !== 'string') throw fail(`has a Sid that is ${typeName(value.Sid)}: make it a string`);
     // IAM accepts only ASCII letters and digits in an identity policy's Sid; S3 is more lenient.
     if (kind === 'identity' && !/^[A-Za-z0-9]*$/.test(value.Sid)) {
-      throw fail(`has Sid "${value.Sid}": IAM allows only letters and digits in a Sid, such as "${value.Sid.replace(/[^A-Za-z0-9]/g, '')}"`);
+      throw fail(
+        `has Sid "${value.Sid}": IAM allows only letters and digits in a Sid, such as "${value.Sid.replace(/[^A-Za-z0-9]/g, '')}"`,
+      );
     }
   }
   if (value.Effect === undefined) throw fail('has no Effect: add "Effect": "Allow" or "Effect": "Deny"');
@@ -153,11 +160,14 @@ export function validateStatementShape(value: unknown, kind: PolicyKind, where: 
   };
   if (kind === 'identity') {
     for (const p of ['Principal', 'NotPrincipal']) {
-      if (value[p] !== undefined) throw fail(`has a ${p}, which policies attached to a user cannot have: remove it (a Principal belongs in a bucket policy)`);
+      if (value[p] !== undefined)
+        throw fail(`has a ${p}, which policies attached to a user cannot have: remove it (a Principal belongs in a bucket policy)`);
     }
   } else {
-    if (value.Principal !== undefined && value.NotPrincipal !== undefined) throw fail('has both Principal and NotPrincipal: use one of them');
-    if (value.Principal === undefined && value.NotPrincipal === undefined) throw fail('has no Principal: a bucket policy statement says whom it applies to, such as "Principal": "*"');
+    if (value.Principal !== undefined && value.NotPrincipal !== undefined)
+      throw fail('has both Principal and NotPrincipal: use one of them');
+    if (value.Principal === undefined && value.NotPrincipal === undefined)
+      throw fail('has no Principal: a bucket policy statement says whom it applies to, such as "Principal": "*"');
     if (value.Principal !== undefined) checkPrincipal(value.Principal, 'Principal', fail);
     if (value.NotPrincipal !== undefined) checkPrincipal(value.NotPrincipal, 'NotPrincipal', fail);
   }
@@ -258,7 +268,8 @@ export function appendStatements(doc: PolicyDocument, statements: readonly State
   for (const s of statements) {
     if (doc.Statement.concat(added).some((e) => canonical(e) === canonical(s))) continue;
     if (s.Sid) {
-      if (sids.has(s.Sid)) throw new UsageError(`${source}: Sid "${s.Sid}" is already used in the policy: give the statement another Sid, or none`);
+      if (sids.has(s.Sid))
+        throw new UsageError(`${source}: Sid "${s.Sid}" is already used in the policy: give the statement another Sid, or none`);
       sids.add(s.Sid);
     }
     added.push(s);

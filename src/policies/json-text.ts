@@ -52,7 +52,10 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
       if (i >= text.length) fail('unterminated string', start);
       const c = text[i]!;
       if (c === '"') return void i++;
-      if (c < ' ') fail(`control character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} inside a string (write it as an escape such as \\n)`);
+      if (c < ' ')
+        fail(
+          `control character U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} inside a string (write it as an escape such as \\n)`,
+        );
       if (c === '\\') {
         const e = text[i + 1];
         if (e === 'u') {
@@ -89,7 +92,7 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
           if (text[i] === '}') fail("trailing comma before '}'");
           continue;
         }
-        expectChar('}', 'or \',\' after a property value');
+        expectChar('}', "or ',' after a property value");
         return;
       }
     }

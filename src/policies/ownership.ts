@@ -23,4 +23,3 @@ export function isS3ShareManagedPolicy(arn: string): boolean {
   const parts = customerPolicyParts(arn);
   return !!parts && (parts.path === MANAGED_POLICY_PATH || parts.name.startsWith(MANAGED_POLICY_NAME_PREFIX));
 }
-

@@ -31,7 +31,12 @@ export function usesPlaceholder(text: string, placeholder: string): boolean {
 
 /** A copy of `value` with the placeholders in every string (keys included) replaced. */
 export function fillPlaceholders<T>(value: T, values: { bucket: string; prefix?: string }): T {
-  const fill = (s: string) => s.split(BUCKET_PLACEHOLDER).join(values.bucket).split(PREFIX_PLACEHOLDER).join(values.prefix ?? '');
+  const fill = (s: string) =>
+    s
+      .split(BUCKET_PLACEHOLDER)
+      .join(values.bucket)
+      .split(PREFIX_PLACEHOLDER)
+      .join(values.prefix ?? '');
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return fill(v);
     if (Array.isArray(v)) return v.map(walk);

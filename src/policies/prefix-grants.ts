@@ -76,7 +76,9 @@ export function grantedPrefixes(documents: unknown[]): PrefixScan {
   }
   // A folder inside another granted folder is covered by the outer one.
   const list = [...targets.values()];
-  const outer = list.filter((t) => !list.some((o) => o !== t && o.Bucket === t.Bucket && t.Prefix.startsWith(o.Prefix) && o.Prefix !== t.Prefix));
+  const outer = list.filter(
+    (t) => !list.some((o) => o !== t && o.Bucket === t.Bucket && t.Prefix.startsWith(o.Prefix) && o.Prefix !== t.Prefix),
+  );
   return { targets: outer, refusals: [...refusals] };
 }
 
@@ -85,7 +87,12 @@ function allowsListBucket(s: StatementFields): boolean {
 }
 
 function namesBucket(s: StatementFields, bucket: string): boolean {
-  return asList(s.Resource).some((r) => r === '*' || r === `arn:aws:s3:::${bucket}` || (typeof r === 'string' && /^arn:aws[a-z-]*:s3:::/.test(r) && r.endsWith(`:::${bucket}`)));
+  return asList(s.Resource).some(
+    (r) =>
+      r === '*' ||
+      r === `arn:aws:s3:::${bucket}` ||
+      (typeof r === 'string' && /^arn:aws[a-z-]*:s3:::/.test(r) && r.endsWith(`:::${bucket}`)),
+  );
 }
 
 /**

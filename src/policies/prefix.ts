@@ -38,17 +38,23 @@ export function normalizePrefix(raw: string): NormalizedPrefix {
   }
   const outside = /[^\x20-\xff]/u.exec(raw);
   if (outside) {
-    throw bad(`contains '${outside[0]}' (${codePoint(outside[0])}): IAM policies may only contain Latin-1 characters, choose a folder name without it`);
+    throw bad(
+      `contains '${outside[0]}' (${codePoint(outside[0])}): IAM policies may only contain Latin-1 characters, choose a folder name without it`,
+    );
   }
   if (raw.includes('//')) throw bad("contains '//', an empty folder name: use single slashes");
   const segments = raw.split('/');
   if (segments.some((s) => s === '.' || s === '..')) {
-    throw bad("has a '.' or '..' segment: S3 does not resolve them, so the grant would not cover the folder you mean; write the folder path plainly");
+    throw bad(
+      "has a '.' or '..' segment: S3 does not resolve them, so the grant would not cover the folder you mean; write the folder path plainly",
+    );
   }
   const prefix = raw.endsWith('/') ? raw : `${raw}/`;
   const bytes = new TextEncoder().encode(prefix).length;
   if (bytes > MAX_PREFIX_BYTES) {
-    throw bad(`is ${bytes} bytes long: S3 keys are at most 1,024 bytes, so keep the prefix to ${MAX_PREFIX_BYTES.toLocaleString('en-US')} bytes`);
+    throw bad(
+      `is ${bytes} bytes long: S3 keys are at most 1,024 bytes, so keep the prefix to ${MAX_PREFIX_BYTES.toLocaleString('en-US')} bytes`,
+    );
   }
   if (prefix === raw) return { prefix };
   return { prefix, notice: `prefix ${raw} means the folder ${prefix}; added the trailing slash` };

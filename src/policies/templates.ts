@@ -69,7 +69,11 @@ export interface RenderOptions {
 
 /** The built-in template for a mode, filled for the given (already valid) buckets and prefix. */
 function renderBuiltIn(mode: AccessMode, buckets: readonly string[], prefix: string | undefined): PolicyDocument {
-  const template = validatePolicyShape(BUILT_IN_TEMPLATES[mode][prefix === undefined ? 'bucket' : 'prefix'], 'identity', `built-in ${mode} template`);
+  const template = validatePolicyShape(
+    BUILT_IN_TEMPLATES[mode][prefix === undefined ? 'bucket' : 'prefix'],
+    'identity',
+    `built-in ${mode} template`,
+  );
   return mergePolicies(buckets.map((bucket) => fillPlaceholders(template, { bucket, prefix })));
 }
 
@@ -84,11 +88,15 @@ function renderCustom(
   checkPlaceholders(text, source);
   const template = validatePolicyShape(parseJsonText(text, source), 'identity', source);
   if (usesPlaceholder(text, PREFIX_PLACEHOLDER) && prefix === undefined) {
-    throw new UsageError(`${source} uses ${PREFIX_PLACEHOLDER} but no prefix was given: add --prefix, or remove ${PREFIX_PLACEHOLDER} from the template`);
+    throw new UsageError(
+      `${source} uses ${PREFIX_PLACEHOLDER} but no prefix was given: add --prefix, or remove ${PREFIX_PLACEHOLDER} from the template`,
+    );
   }
   if (!usesPlaceholder(text, PREFIX_PLACEHOLDER) && prefix !== undefined) {
     // A prefix the template ignores would leave the user believing the grant is narrower than it is.
-    throw new UsageError(`${source} has no ${PREFIX_PLACEHOLDER}, so the prefix would be ignored: put ${PREFIX_PLACEHOLDER} where the folder belongs, or leave out --prefix`);
+    throw new UsageError(
+      `${source} has no ${PREFIX_PLACEHOLDER}, so the prefix would be ignored: put ${PREFIX_PLACEHOLDER} where the folder belongs, or leave out --prefix`,
+    );
   }
   if (!usesPlaceholder(text, BUCKET_PLACEHOLDER)) {
     notices.push(`${source} has no ${BUCKET_PLACEHOLDER}: it is used as written, and the bucket names given do not appear in it`);
@@ -109,7 +117,9 @@ function parseStatements(texts: readonly string[], kind: PolicyKind): UserWritte
     const source = texts.length === 1 ? '--statement' : `--statement ${i + 1}`;
     checkPlaceholders(text, source);
     if (usesPlaceholder(text, BUCKET_PLACEHOLDER) || usesPlaceholder(text, PREFIX_PLACEHOLDER)) {
-      throw new UsageError(`${source} has a placeholder: placeholders are filled only in --policy templates, write the bucket name or folder itself`);
+      throw new UsageError(
+        `${source} has a placeholder: placeholders are filled only in --policy templates, write the bucket name or folder itself`,
+      );
     }
     const value = parseJsonText(text, source);
     if (Array.isArray(value)) return { doc: validatePolicyShape({ Version: '2012-10-17', Statement: value }, kind, source), source };

@@ -74,7 +74,8 @@ export function trustNamesOnly(trustDocument: unknown, userArn: string): boolean
       if (entries.length !== 1 || entries[0]![0] !== 'AWS') return false;
       const principal = entries[0]![1];
       if (principal === userArn) return true;
-      if (!account || (principal !== account && !/^arn:aws[a-z-]*:iam::\d{12}:root$/.test(principal)) || !principal.includes(account)) return false;
+      if (!account || (principal !== account && !/^arn:aws[a-z-]*:iam::\d{12}:root$/.test(principal)) || !principal.includes(account))
+        return false;
       const condition = s.Condition;
       if (!condition || typeof condition !== 'object') return false;
       const checks = Object.entries(condition as Record<string, unknown>);
@@ -83,7 +84,9 @@ export function trustNamesOnly(trustDocument: unknown, userArn: string): boolean
           /^(ArnEquals|StringEquals|ArnLike|StringLike)$/.test(op) &&
           !!kv &&
           typeof kv === 'object' &&
-          Object.entries(kv as Record<string, unknown>).some(([k, v]) => k.toLowerCase() === 'aws:principalarn' && asList(v).length === 1 && asList(v)[0] === userArn),
+          Object.entries(kv as Record<string, unknown>).some(
+            ([k, v]) => k.toLowerCase() === 'aws:principalarn' && asList(v).length === 1 && asList(v)[0] === userArn,
+          ),
       );
       return pinned;
     })

@@ -31,11 +31,14 @@ export function createLimiter(limit: number): Limiter {
  * Applies fn to each item with at most `window` items started but not yet yielded, and yields
  * results in the order of the source. The first failure stops new work and is thrown.
  */
-export async function* mapOrdered<T, R>(source: AsyncIterable<T> | Iterable<T>, window: number, fn: (item: T) => Promise<R>): AsyncGenerator<R> {
+export async function* mapOrdered<T, R>(
+  source: AsyncIterable<T> | Iterable<T>,
+  window: number,
+  fn: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
   const pending: Promise<R>[] = [];
   const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<T>)[Symbol.iterator]()) as
-    | AsyncIterator<T>
-    | Iterator<T>;
+    AsyncIterator<T> | Iterator<T>;
   let done = false;
   try {
     while (true) {
@@ -64,7 +67,12 @@ export async function* mapOrdered<T, R>(source: AsyncIterable<T> | Iterable<T>, 
  * fn must not reject: each caller records its own per-item outcome. `stopped` is asked before each
  * new item; once it says true no further item starts (those running still finish).
  */
-export async function forEachBounded<T>(items: Iterable<T>, limit: number, fn: (item: T) => Promise<void>, stopped: () => boolean = () => false): Promise<void> {
+export async function forEachBounded<T>(
+  items: Iterable<T>,
+  limit: number,
+  fn: (item: T) => Promise<void>,
+  stopped: () => boolean = () => false,
+): Promise<void> {
   const running = new Set<Promise<void>>();
   for (const item of items) {
     if (stopped()) break;

@@ -13,7 +13,17 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { adminClients, CLI_PATH, createTestUser, describeE2E, motoState, runCli, uniqueName, type Clients, type TestUser } from '../support/e2e';
+import {
+  adminClients,
+  CLI_PATH,
+  createTestUser,
+  describeE2E,
+  motoState,
+  runCli,
+  uniqueName,
+  type Clients,
+  type TestUser,
+} from '../support/e2e';
 
 const policy = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 const OLD = new Date('2020-01-01T00:00:00Z');
@@ -21,7 +31,7 @@ const OLD = new Date('2020-01-01T00:00:00Z');
 const FILES: Record<string, string | Buffer> = {
   'plain.txt': 'plain\n',
   'a b+c ü.txt': 'odd name\n',
-  'empty': '',
+  empty: '',
   'nested/deeper/leaf.json': '{"x":1}\n',
   'nested/space dir/ünï cödé + more.md': '# hi\n',
 };
@@ -48,8 +58,17 @@ interface Event {
   deleted?: number;
   failed?: number;
 }
-const events = (stdout: string): Event[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
-const byEvent = (es: Event[], name: string) => es.filter((e) => e.event === name).map((e) => e.key).sort();
+const events = (stdout: string): Event[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Event);
+const byEvent = (es: Event[], name: string) =>
+  es
+    .filter((e) => e.event === name)
+    .map((e) => e.key)
+    .sort();
 
 describeE2E('assume-and-sync', () => {
   let admin: Clients;
@@ -83,7 +102,10 @@ describeE2E('assume-and-sync', () => {
     await admin.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const { accountId } = motoState();
     // The barren user: sts:AssumeRole and nothing else.
-    user = await createTestUser(uniqueName('syncer'), policy({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${accountId}:role/*` }));
+    user = await createTestUser(
+      uniqueName('syncer'),
+      policy({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${accountId}:role/*` }),
+    );
     roleArn = await createRole(
       user.arn,
       policy(
@@ -110,7 +132,9 @@ describeE2E('assume-and-sync', () => {
     const first = await sync(root, `s3://${bucket}/tree`, ['--nl']);
     expect(first.stderr).not.toMatch(/error/);
     expect(first.code).toBe(0);
-    const expectedKeys = Object.keys(FILES).map((k) => `tree/${k}`).sort();
+    const expectedKeys = Object.keys(FILES)
+      .map((k) => `tree/${k}`)
+      .sort();
     expect(byEvent(events(first.stdout), 'uploaded')).toEqual(expectedKeys);
     expect(await keys('tree/')).toEqual(expectedKeys);
     for (const [rel, content] of Object.entries(FILES)) expect((await body(`tree/${rel}`)).equals(Buffer.from(content))).toBe(true);
@@ -177,18 +201,22 @@ describeE2E('assume-and-sync', () => {
   test('SIGINT mid-upload aborts the multipart upload: no parts are left, exit 130', async () => {
     const root = writeTree({ 'huge.bin': Buffer.alloc(400 * 1024 * 1024, 9) });
     const state = motoState();
-    const child = spawn(process.execPath, [CLI_PATH, 'assume-and-sync', root, `s3://${bucket}/int`, '--role-arn', roleArn, '--concurrency', '1'], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: mkdtempSync(join(tmpdir(), 'home-')),
-        AWS_ENDPOINT_URL: state.endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: user.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    const child = spawn(
+      process.execPath,
+      [CLI_PATH, 'assume-and-sync', root, `s3://${bucket}/int`, '--role-arn', roleArn, '--concurrency', '1'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: mkdtempSync(join(tmpdir(), 'home-')),
+          AWS_ENDPOINT_URL: state.endpoint,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: user.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -28,9 +28,24 @@ const file = (name: string, text: string) => {
 const existing = file('existing.json', '{}');
 const badJson = file('bad.json', '{"AccessKeyId": ');
 const noKeys = file('nokeys.json', '{"UserName":"x"}');
-const twoProfiles = file('two.ini', '[a]\naws_access_key_id=1\naws_secret_access_key=2\n[b]\naws_access_key_id=3\naws_secret_access_key=4\n');
-const wrongAction = file('wrong-action.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObjects', Resource: 'arn:aws:s3:::$!BUCKET_NAME!$/*' }] }));
-const unknownPlaceholder = file('placeholder.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::$!BUCKET!$/*' }] }));
+const twoProfiles = file(
+  'two.ini',
+  '[a]\naws_access_key_id=1\naws_secret_access_key=2\n[b]\naws_access_key_id=3\naws_secret_access_key=4\n',
+);
+const wrongAction = file(
+  'wrong-action.json',
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObjects', Resource: 'arn:aws:s3:::$!BUCKET_NAME!$/*' }],
+  }),
+);
+const unknownPlaceholder = file(
+  'placeholder.json',
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::$!BUCKET!$/*' }],
+  }),
+);
 const localDir = join(dir, 'upload');
 mkdirSync(localDir);
 writeFileSync(join(localDir, 'a.txt'), 'a');
@@ -89,7 +104,20 @@ const cases: Case[] = [
   ['statement with bad Effect', ['policy', BUCKET, '--statement', '{"Effect":"Maybe","Action":"s3:GetObject","Resource":"*"}'], 2],
   ['public bucket with a mode', ['policy', BUCKET, '--public-bucket', '--read-only'], 2],
   ['policy over every size limit', ['policy', ...manyBuckets, '--prefix', 'a-rather-long-client-folder-name/'], 2],
-  ['oversized statement', ['policy', BUCKET, '--statement', JSON.stringify({ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::${BUCKET}/k${i}/*`) })], 2],
+  [
+    'oversized statement',
+    [
+      'policy',
+      BUCKET,
+      '--statement',
+      JSON.stringify({
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::${BUCKET}/k${i}/*`),
+      }),
+    ],
+    2,
+  ],
   // create
   ['create: bad bucket', ['create', 'Bad_Bucket', '--username', 'u-bad-bucket'], 2],
   ['create: user name with space', ['create', BUCKET, '--username', 'no spaces'], 2],

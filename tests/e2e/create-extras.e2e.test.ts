@@ -2,8 +2,20 @@
 // (moto does not check passwords against the password policy, so the test does; an anonymous GET
 // cannot be tested here: with IAM enforcement on, moto refuses unsigned requests, and it ignores
 // Allow statements in bucket policies anyway, so the bucket policy itself is compared instead.)
-import { DeleteAccountPasswordPolicyCommand, GetLoginProfileCommand, GetUserPolicyCommand, ListUserPoliciesCommand, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, GetBucketPolicyCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteAccountPasswordPolicyCommand,
+  GetLoginProfileCommand,
+  GetUserPolicyCommand,
+  ListUserPoliciesCommand,
+  UpdateAccountPasswordPolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  GetBucketPolicyCommand,
+  GetBucketWebsiteCommand,
+  GetPublicAccessBlockCommand,
+  PutPublicAccessBlockCommand,
+} from '@aws-sdk/client-s3';
 import { publicBucketPolicy } from '../../src/policies/templates';
 import { adminClients, describeE2E, runCli, uniqueName, type Clients } from '../support/e2e';
 
@@ -16,7 +28,15 @@ describeE2E('create --console, --public, --website on moto', () => {
   describe('--console', () => {
     // The password policy is account-wide: set for these tests only.
     beforeAll(async () => {
-      await admin.iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 24, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true }));
+      await admin.iam.send(
+        new UpdateAccountPasswordPolicyCommand({
+          MinimumPasswordLength: 24,
+          RequireSymbols: true,
+          RequireNumbers: true,
+          RequireUppercaseCharacters: true,
+          RequireLowercaseCharacters: true,
+        }),
+      );
     });
     afterAll(async () => {
       await admin.iam.send(new DeleteAccountPasswordPolicyCommand({}));
@@ -40,7 +60,9 @@ describeE2E('create --console, --public, --website on moto', () => {
       expect(LoginProfile?.UserName).toBe(name);
       // reset-required: the user may change its own password
       const [policyName] = (await admin.iam.send(new ListUserPoliciesCommand({ UserName: name }))).PolicyNames ?? [];
-      const doc = decodeURIComponent((await admin.iam.send(new GetUserPolicyCommand({ UserName: name, PolicyName: policyName }))).PolicyDocument ?? '');
+      const doc = decodeURIComponent(
+        (await admin.iam.send(new GetUserPolicyCommand({ UserName: name, PolicyName: policyName }))).PolicyDocument ?? '',
+      );
       expect(doc).toContain('"iam:ChangePassword"');
     });
 
@@ -49,7 +71,9 @@ describeE2E('create --console, --public, --website on moto', () => {
       await admin.s3.send(new CreateBucketCommand({ Bucket: bucket }));
       const password = 'Correct-Horse-Battery-Staple-42!';
       const name = uniqueName('pw');
-      const r = await runCli(['create', '--silent', bucket, '--username', name, '--console', '--password', '-'], { input: `${password}\n` });
+      const r = await runCli(['create', '--silent', bucket, '--username', name, '--console', '--password', '-'], {
+        input: `${password}\n`,
+      });
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).Password).toBe(password);
       expect(r.stderr).toBe('');
@@ -75,7 +99,17 @@ describeE2E('create --console, --public, --website on moto', () => {
   test('--public: Block Public Access is off and the bucket policy is the public-read policy', async () => {
     const bucket = uniqueName('pub');
     await admin.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await admin.s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+    await admin.s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      }),
+    );
     const r = await runCli(['create', '--silent', bucket, '--read-only', '--public', '--username', uniqueName('pub')]);
     expect(r.code).toBe(0);
     const block = await admin.s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })).then(

@@ -288,7 +288,9 @@ describeE2E('create on moto', () => {
     const user = keyOf(printed);
     await expectDenied(get(user, bucket, 'top.txt'));
     await expectDenied(list(user, bucket));
-    const { Credentials: s } = await expectAllowed(user.sts.send(new AssumeRoleCommand({ RoleArn: printed.RoleArn, RoleSessionName: 'e2e' })));
+    const { Credentials: s } = await expectAllowed(
+      user.sts.send(new AssumeRoleCommand({ RoleArn: printed.RoleArn, RoleSessionName: 'e2e' })),
+    );
     const session = clientsFor({ accessKeyId: s!.AccessKeyId!, secretAccessKey: s!.SecretAccessKey!, sessionToken: s!.SessionToken! });
     const me = await session.sts.send(new GetCallerIdentityCommand({}));
     expect(me.Arn).toContain(`assumed-role/${role}/e2e`);

@@ -17,7 +17,15 @@ describeE2E('cross-account grants on moto', () => {
   const original = {
     Version: '2012-10-17',
     Id: 'CustomerPolicy',
-    Statement: [{ Sid: 'Backup', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:root' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }],
+    Statement: [
+      {
+        Sid: 'Backup',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::999988887777:root' },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${bucket}/*`,
+      },
+    ],
   };
   const stored = async (name: string) => {
     const { s3 } = adminClients();
@@ -89,7 +97,11 @@ describeE2E('cross-account grants on moto', () => {
     const grant = await runCli(['grant-account', empty, '--account', 'arn:aws:iam::111122223333:role/uploader', '--write-only']);
     expect(grant.code).toBe(0);
     const policy = await stored(empty);
-    expect(policy.Statement.every((s: { Principal: unknown }) => JSON.stringify(s.Principal) === '{"AWS":"arn:aws:iam::111122223333:role/uploader"}')).toBe(true);
+    expect(
+      policy.Statement.every(
+        (s: { Principal: unknown }) => JSON.stringify(s.Principal) === '{"AWS":"arn:aws:iam::111122223333:role/uploader"}',
+      ),
+    ).toBe(true);
     // whatever moto says of Object Ownership, the stored policy is what the CLI printed
     expect(policy).toEqual(JSON.parse(grant.stdout).Policy);
 

@@ -24,7 +24,17 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { adminClients, clientsFor, createTestUser, describeE2E, motoState, runCli, uniqueName, type Clients, type Credentials } from '../support/e2e';
+import {
+  adminClients,
+  clientsFor,
+  createTestUser,
+  describeE2E,
+  motoState,
+  runCli,
+  uniqueName,
+  type Clients,
+  type Credentials,
+} from '../support/e2e';
 
 const policy = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 const SSH_KEY =
@@ -51,10 +61,20 @@ describeE2E('delete-user on moto', () => {
     const user = await createTestUser(name, policy({ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }));
     const { AccessKey } = await admin.iam.send(new CreateAccessKeyCommand({ UserName: name }));
     const keys = [user, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }];
-    await admin.iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'second', PolicyDocument: policy({ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }) }));
+    await admin.iam.send(
+      new PutUserPolicyCommand({
+        UserName: name,
+        PolicyName: 'second',
+        PolicyDocument: policy({ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }),
+      }),
+    );
     await admin.iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }));
     const { Policy } = await admin.iam.send(
-      new CreatePolicyCommand({ PolicyName: `s3-share.read-only.${name}`, Path: '/s3-share/', PolicyDocument: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::nowhere/x/*' }) }),
+      new CreatePolicyCommand({
+        PolicyName: `s3-share.read-only.${name}`,
+        Path: '/s3-share/',
+        PolicyDocument: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::nowhere/x/*' }),
+      }),
     );
     await admin.iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: Policy!.Arn! }));
     await admin.iam.send(new CreateLoginProfileCommand({ UserName: name, Password: 'Correct-horse-battery-9' }));
@@ -64,7 +84,12 @@ describeE2E('delete-user on moto', () => {
     await admin.iam.send(new UploadSSHPublicKeyCommand({ UserName: name, SSHPublicKeyBody: SSH_KEY }));
     const { VirtualMFADevice } = await admin.iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: name }));
     await admin.iam.send(
-      new EnableMFADeviceCommand({ UserName: name, SerialNumber: VirtualMFADevice!.SerialNumber!, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }),
+      new EnableMFADeviceCommand({
+        UserName: name,
+        SerialNumber: VirtualMFADevice!.SerialNumber!,
+        AuthenticationCode1: '123456',
+        AuthenticationCode2: '654321',
+      }),
     );
     return { name, keys, policyArn: Policy!.Arn!, group };
   }
@@ -97,17 +122,23 @@ describeE2E('delete-user on moto', () => {
       await expect(clientsFor(key).sts.send(new GetCallerIdentityCommand({}))).rejects.toBeDefined();
     }
     expect(await gone(admin.iam.send(new GetPolicyCommand({ PolicyArn: u.policyArn })))).toBe('NoSuchEntityException');
-    expect(await gone(admin.iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' })))).toBe('exists');
+    expect(await gone(admin.iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' })))).toBe(
+      'exists',
+    );
     expect(await gone(admin.iam.send(new GetGroupCommand({ GroupName: u.group })))).toBe('exists');
   });
 
   test('finishes a partial delete: keys removed by hand first', async () => {
     const u = await loadedUser();
     const { AccessKeyMetadata } = await admin.iam.send(new ListAccessKeysCommand({ UserName: u.name }));
-    for (const k of AccessKeyMetadata ?? []) await admin.iam.send(new DeleteAccessKeyCommand({ UserName: u.name, AccessKeyId: k.AccessKeyId }));
+    for (const k of AccessKeyMetadata ?? [])
+      await admin.iam.send(new DeleteAccessKeyCommand({ UserName: u.name, AccessKeyId: k.AccessKeyId }));
     const r = await runCli(['delete-user', u.name, '--nl']);
     expect(r.code).toBe(0);
-    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { Type: string });
+    const records = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { Type: string });
     expect(records.map((x) => x.Type)).not.toContain('access-key');
     expect(records.at(-1)).toEqual({ UserName: u.name, Type: 'user', Id: u.name });
     expect(await gone(admin.iam.send(new GetUserCommand({ UserName: u.name })))).toBe('NoSuchEntityException');
@@ -140,9 +171,20 @@ describeE2E('delete-user on moto', () => {
     const role = uniqueName('share-role');
     const roleArn = `arn:aws:iam::${accountId}:role/${role}`;
     const user = await createTestUser(name, policy({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: roleArn }));
-    const trust = policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole', Condition: { ArnEquals: { 'aws:PrincipalArn': user.arn } } });
+    const trust = policy({
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: 'sts:AssumeRole',
+      Condition: { ArnEquals: { 'aws:PrincipalArn': user.arn } },
+    });
     await admin.iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: trust }));
-    await admin.iam.send(new PutRolePolicyCommand({ RoleName: role, PolicyName: 'grant', PolicyDocument: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/x/*' }) }));
+    await admin.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role,
+        PolicyName: 'grant',
+        PolicyDocument: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/x/*' }),
+      }),
+    );
     const r = await runCli(['delete-user', name, '--nl']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`{"UserName":"${name}","Type":"role","Id":"${role}"}`);
@@ -159,7 +201,16 @@ describeE2E('delete-user on moto', () => {
     const tags = (await admin.iam.send(new ListRoleTagsCommand({ RoleName: role }))).Tags;
     expect(tags).toEqual([{ Key: 's3-share:user', Value: name }]);
     const other = uniqueName('other-role');
-    await admin.iam.send(new CreateRoleCommand({ RoleName: other, AssumeRolePolicyDocument: policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${motoState().accountId}:root` }, Action: 'sts:AssumeRole' }) }));
+    await admin.iam.send(
+      new CreateRoleCommand({
+        RoleName: other,
+        AssumeRolePolicyDocument: policy({
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${motoState().accountId}:root` },
+          Action: 'sts:AssumeRole',
+        }),
+      }),
+    );
     const r = await runCli(['delete-user', name, '--nl']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`{"UserName":"${name}","Type":"role","Id":"${role}"}`);
@@ -170,7 +221,8 @@ describeE2E('delete-user on moto', () => {
 
   describe('--delete-objects', () => {
     let bucket: string;
-    const keysIn = async () => ((await admin.s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key).sort();
+    const keysIn = async () =>
+      ((await admin.s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key).sort();
 
     beforeAll(async () => {
       bucket = uniqueName('objs');
@@ -178,9 +230,16 @@ describeE2E('delete-user on moto', () => {
     });
 
     test('--yes deletes exactly the alice/ objects; alice-evil/x survives', async () => {
-      for (const Key of ['alice/1', 'alice/sub/2', 'alice-evil/x', 'bob/y']) await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x' }));
+      for (const Key of ['alice/1', 'alice/sub/2', 'alice-evil/x', 'bob/y'])
+        await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x' }));
       const name = uniqueName('alice');
-      await createTestUser(name, policy({ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${bucket}/alice/*` }, { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}` }));
+      await createTestUser(
+        name,
+        policy(
+          { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${bucket}/alice/*` },
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${bucket}` },
+        ),
+      );
       const r = await runCli(['delete-user', name, '--delete-objects', '--yes']);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/and 2 object\(s\)/);

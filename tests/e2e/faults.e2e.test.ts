@@ -2,7 +2,14 @@
 // throttling, 503 SlowDown, 500s and connection resets. Transient faults are retried away; a fault
 // that persists makes create roll back completely and delete-user report what is left, and a
 // re-run finishes the job.
-import { GetUserCommand, ListAccessKeysCommand, ListUserPoliciesCommand, PutUserPolicyCommand, CreateUserCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import {
+  GetUserCommand,
+  ListAccessKeysCommand,
+  ListUserPoliciesCommand,
+  PutUserPolicyCommand,
+  CreateUserCommand,
+  CreateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,9 +41,20 @@ describeE2E('faults between the CLI and AWS', () => {
   describe('transient faults are retried away', () => {
     it.each<[string, FaultRule[], string[]]>([
       ['throttling on ListUsers', [{ match: /^ListUsers$/, fault: 'throttle', times: 2 }], ['list-users', '--nl']],
-      ['a 500 and a reset on GetCallerIdentity', [{ match: /^GetCallerIdentity$/, fault: '500', times: 1 }, { match: /^GetCallerIdentity$/, fault: 'reset', times: 1 }], ['whoami']],
+      [
+        'a 500 and a reset on GetCallerIdentity',
+        [
+          { match: /^GetCallerIdentity$/, fault: '500', times: 1 },
+          { match: /^GetCallerIdentity$/, fault: 'reset', times: 1 },
+        ],
+        ['whoami'],
+      ],
       ['503 SlowDown on ListBuckets', [{ match: /^GET \/$/, fault: 'slowdown', times: 2 }], ['list-buckets', '--nl']],
-      ['throttling on the account details', [{ match: /^GetAccountAuthorizationDetails$/, fault: 'throttle', times: 2 }], ['list-user-policies', '--nl']],
+      [
+        'throttling on the account details',
+        [{ match: /^GetAccountAuthorizationDetails$/, fault: 'throttle', times: 2 }],
+        ['list-user-policies', '--nl'],
+      ],
     ])('%s', async (_name, rules, args) => {
       const r = await withFaults(rules, args);
       expect(r.injected).toBeGreaterThan(0);
@@ -85,13 +103,18 @@ describeE2E('faults between the CLI and AWS', () => {
     it('create rolls back completely: no user, key, policy or bucket is left', async () => {
       const bucket = uniqueName('faultrb');
       const UserName = uniqueName('faultrb');
-      const r = await withFaults([{ match: /^CreateAccessKey$/, fault: '500' }], ['create', bucket, '-c', '--username', UserName, '--no-wait']);
+      const r = await withFaults(
+        [{ match: /^CreateAccessKey$/, fault: '500' }],
+        ['create', bucket, '-c', '--username', UserName, '--no-wait'],
+      );
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       const lastLine = r.stderr.trim().split('\n').pop()!;
       expect(lastLine).toMatch(/^error: .*failed: .*rolled back: /);
       expect(await userExists(UserName)).toBe(false);
-      await expect(adminClients().s3.send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+      await expect(adminClients().s3.send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 404 },
+      });
     });
 
     it('delete-user reports what is left, and a re-run completes it', async () => {
@@ -103,7 +126,10 @@ describeE2E('faults between the CLI and AWS', () => {
         new PutUserPolicyCommand({
           UserName,
           PolicyName: 'p',
-          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+          }),
         }),
       );
       const failed = await withFaults([{ match: /^DeleteUser$/, fault: '500' }], ['delete-user', UserName]);
@@ -145,9 +171,17 @@ describeE2E('faults between the CLI and AWS', () => {
       proxy.setRules([]);
       const rerun = await viaProxy(['assume-and-sync', root, `s3://${bucket}/dest`, '--nl']);
       expect(rerun.code).toBe(0);
-      const events = rerun.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const events = rerun.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       // Only what failed goes up again.
-      expect(events.filter((e) => e.event === 'uploaded').map((e) => e.key).sort()).toEqual(['dest/b.txt', 'dest/sub/c.txt']);
+      expect(
+        events
+          .filter((e) => e.event === 'uploaded')
+          .map((e) => e.key)
+          .sort(),
+      ).toEqual(['dest/b.txt', 'dest/sub/c.txt']);
       for (const [name, body] of Object.entries(files)) {
         const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: `dest/${name}` }));
         expect(await got.Body!.transformToString()).toBe(body);

@@ -89,22 +89,32 @@ describeE2E('put-object / put-objects on moto', () => {
         fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
         fs.writeFileSync(path.join(root, rel), body);
       }
-      const dry = await runCli(['put-objects', bucket, 'photos', 'readme.md', '--prefix', 'batch', '--dry-run', '--nl', '--auth', auth], { cwd: root });
+      const dry = await runCli(['put-objects', bucket, 'photos', 'readme.md', '--prefix', 'batch', '--dry-run', '--nl', '--auth', auth], {
+        cwd: root,
+      });
       expect(dry.code).toBe(0);
-      expect(dry.stdout.trim().split('\n').map((l) => JSON.parse(l).Key)).toEqual([
-        'batch/photos/2024/summer trip/ça va.txt',
-        'batch/photos/a.jpg',
-        'batch/photos/日本/写真 1.png',
-        'batch/readme.md',
-      ]);
+      expect(
+        dry.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).Key),
+      ).toEqual(['batch/photos/2024/summer trip/ça va.txt', 'batch/photos/a.jpg', 'batch/photos/日本/写真 1.png', 'batch/readme.md']);
       expect(await keys('batch/')).toEqual([]);
 
       const r = await runCli(['put-objects', bucket, 'photos', 'readme.md', '--prefix', 'batch', '--auth', auth], { cwd: root });
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/uploaded 4 of 4 file\(s\)/);
       const records = JSON.parse(r.stdout) as Array<{ Key: string; Size: number; ETag: string }>;
-      expect(records.map((o) => o.Key).sort()).toEqual(Object.keys(files).map((k) => `batch/${k}`).sort());
-      expect(await keys('batch/')).toEqual(Object.keys(files).map((k) => `batch/${k}`).sort());
+      expect(records.map((o) => o.Key).sort()).toEqual(
+        Object.keys(files)
+          .map((k) => `batch/${k}`)
+          .sort(),
+      );
+      expect(await keys('batch/')).toEqual(
+        Object.keys(files)
+          .map((k) => `batch/${k}`)
+          .sort(),
+      );
       for (const [rel, body] of Object.entries(files)) expect(await read(`batch/${rel}`)).toEqual(body);
     });
   });

@@ -115,7 +115,11 @@ describeE2E('share on moto (no IAM enforcement)', () => {
     expect(r.stderr).toBe('');
     const link = JSON.parse(r.stdout) as Link;
     expect(new URL(link.URL).searchParams.get('X-Amz-SignedHeaders')).toBe('host');
-    const res = await fetch(link.URL, { method: 'PUT', body: Buffer.from([9, 8, 7]), headers: { 'Content-Type': 'application/octet-stream' } });
+    const res = await fetch(link.URL, {
+      method: 'PUT',
+      body: Buffer.from([9, 8, 7]),
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
     expect(res.status).toBe(200);
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'inbox/blob.bin' }));
     expect(Buffer.from(await got.Body!.transformToByteArray())).toEqual(Buffer.from([9, 8, 7]));

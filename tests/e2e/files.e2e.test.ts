@@ -4,7 +4,17 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectC
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { adminClients, clientsFor, createTestUser, describeE2E, expectDenied, motoState, runCli, uniqueName, type Clients } from '../support/e2e';
+import {
+  adminClients,
+  clientsFor,
+  createTestUser,
+  describeE2E,
+  expectDenied,
+  motoState,
+  runCli,
+  uniqueName,
+  type Clients,
+} from '../support/e2e';
 
 interface Printed {
   AccessKeyId: string;
@@ -64,7 +74,12 @@ describeE2E('list-bucket / get-object(s) / delete-objects on moto', () => {
     test('list-bucket --nl, --csv, --tsv and --urls (path-style under the endpoint)', async () => {
       const nl = await runCli(['list-bucket', bucket, '--auth', auth, '--nl', '--prefix', 'alice/']);
       expect(nl.code).toBe(0);
-      expect(nl.stdout.trim().split('\n').map((l) => JSON.parse(l).Key)).toEqual(['alice/a.txt', 'alice/sub/b.bin']);
+      expect(
+        nl.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).Key),
+      ).toEqual(['alice/a.txt', 'alice/sub/b.bin']);
       const csv = await runCli(['list-bucket', bucket, '--auth', auth, '--csv', '--urls', '--prefix', 'bob/']);
       expect(csv.code).toBe(0);
       const lines = csv.stdout.trim().split('\n');
@@ -86,7 +101,10 @@ describeE2E('list-bucket / get-object(s) / delete-objects on moto', () => {
       expect(again.code).toBe(2);
       expect(again.stderr).toMatch(/^error: b\.bin already exists: choose another file, or add --force\n$/);
       expect(fs.readFileSync(path.join(r.home, 'b.bin'))).toEqual(BINARY);
-      const forced = await runCli(['get-object', bucket, 'top.txt', '--auth', auth, '-o', 'b.bin', '--force'], { cwd: r.home, env: { HOME: r.home } });
+      const forced = await runCli(['get-object', bucket, 'top.txt', '--auth', auth, '-o', 'b.bin', '--force'], {
+        cwd: r.home,
+        env: { HOME: r.home },
+      });
       expect(forced.code).toBe(0);
       expect(fs.readFileSync(path.join(r.home, 'b.bin'), 'utf8')).toBe(OBJECTS['top.txt']);
     });
@@ -124,7 +142,9 @@ describeE2E('list-bucket / get-object(s) / delete-objects on moto', () => {
       const r = await runCli(['delete-objects', bucket, 'top.txt', '--auth', auth]);
       expect(r.code).toBe(1);
       // S3 (and moto) refuse each key of a DeleteObjects inside a 200 answer.
-      expect(r.stderr).toMatch(/^error: s3:\/\/\S+\/top\.txt: access denied: these credentials may not call s3:DeleteObject \(AccessDenied\)$/m);
+      expect(r.stderr).toMatch(
+        /^error: s3:\/\/\S+\/top\.txt: access denied: these credentials may not call s3:DeleteObject \(AccessDenied\)$/m,
+      );
       expect(r.stderr).toMatch(/^error: 1 of 1 object\(s\) not deleted/m);
       await expectDenied(
         clientsFor({ accessKeyId: printed.AccessKeyId, secretAccessKey: printed.SecretAccessKey }).s3.send(
@@ -158,7 +178,12 @@ describeE2E('list-bucket / get-object(s) / delete-objects on moto', () => {
     test('lists and downloads inside its folder', async () => {
       const r = await runCli(['list-bucket', bucket, '--auth', auth, '--prefix', 'alice/', '--nl']);
       expect(r.code).toBe(0);
-      expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).Key)).toEqual(['alice/a.txt', 'alice/sub/b.bin']);
+      expect(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).Key),
+      ).toEqual(['alice/a.txt', 'alice/sub/b.bin']);
       const noSlash = await runCli(['list-bucket', bucket, '--auth', auth, '--prefix', 'alice', '--nl']);
       expect(noSlash.code).toBe(0);
       expect(noSlash.stderr).toMatch(/prefix alice means the folder alice\/; added the trailing slash/);
@@ -221,7 +246,12 @@ describeE2E('list-bucket / get-object(s) / delete-objects on moto', () => {
     test('--prefix alice --dry-run lists alice/ only (never alice-evil/), deletes nothing', async () => {
       const r = await runCli(['delete-objects', target, '--prefix', 'alice', '--dry-run', '--nl']);
       expect(r.code).toBe(0);
-      expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).Key)).toEqual(['alice/1', 'alice/2', 'alice/sub/3']);
+      expect(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).Key),
+      ).toEqual(['alice/1', 'alice/2', 'alice/sub/3']);
       expect(r.stderr).toMatch(/added the trailing slash/);
       expect(await keys()).toHaveLength(5);
     });
@@ -229,9 +259,12 @@ describeE2E('list-bucket / get-object(s) / delete-objects on moto', () => {
     test('--prefix alice/ --yes --nl: one record per deleted key, the count on stderr', async () => {
       const r = await runCli(['delete-objects', target, '--prefix', 'alice/', '--yes', '--nl']);
       expect(r.code).toBe(0);
-      expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual(
-        ['alice/1', 'alice/2', 'alice/sub/3'].map((Key) => ({ Bucket: target, Key })),
-      );
+      expect(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ).toEqual(['alice/1', 'alice/2', 'alice/sub/3'].map((Key) => ({ Bucket: target, Key })));
       expect(r.stderr).toMatch(/deleted 3 of 3 object\(s\) from s3:\/\/\S+\/alice\//);
       expect(await keys()).toEqual(['alice-evil/x', 'keep.txt']);
     });

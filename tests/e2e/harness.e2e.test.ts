@@ -82,9 +82,7 @@ describeE2E('e2e harness on moto', () => {
   });
 
   test('GetObject on B/alice/* reaches alice/x, not alice-evil/x nor bob/x', async () => {
-    const alice = clientsFor(
-      await createTestUser(uniqueName('alice'), policy(statement('s3:GetObject', arn('/alice/*')))),
-    );
+    const alice = clientsFor(await createTestUser(uniqueName('alice'), policy(statement('s3:GetObject', arn('/alice/*')))));
     expect(await expectAllowed(bodyOf(alice.s3, bucket, 'alice/x'))).toBe('body of alice/x');
     await expectDenied(alice.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'alice-evil/x' })));
     await expectDenied(alice.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bob/x' })));
@@ -96,9 +94,7 @@ describeE2E('e2e harness on moto', () => {
     await expectAllowed(admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'odd key' })));
     expect(await expectAllowed(bodyOf(admin.s3, bucket, key))).toBe('odd key');
 
-    const alice = await expectAllowed(
-      admin.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'alice/', Delimiter: '/' })),
-    );
+    const alice = await expectAllowed(admin.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'alice/', Delimiter: '/' })));
     expect(keysOf(alice)).toEqual(['alice/x']);
 
     const top = await expectAllowed(admin.s3.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: '/' })));
@@ -111,9 +107,7 @@ describeE2E('e2e harness on moto', () => {
 
   test('patch b: ListServiceSpecificCredentials and (Put|Delete)UserPermissionsBoundary do not 500', async () => {
     const user = await createTestUser(uniqueName('boundary'), null);
-    const listed = await expectAllowed(
-      admin.iam.send(new ListServiceSpecificCredentialsCommand({ UserName: user.userName })),
-    );
+    const listed = await expectAllowed(admin.iam.send(new ListServiceSpecificCredentialsCommand({ UserName: user.userName })));
     expect(listed.ServiceSpecificCredentials ?? []).toEqual([]);
     await expectAllowed(
       admin.iam.send(
@@ -126,9 +120,9 @@ describeE2E('e2e harness on moto', () => {
     await expectAllowed(admin.iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: user.userName })));
     // the stubs are still behind IAM enforcement, and still know which users exist
     await expectDenied(clientsFor(user).iam.send(new ListServiceSpecificCredentialsCommand({ UserName: user.userName })));
-    await expect(
-      admin.iam.send(new ListServiceSpecificCredentialsCommand({ UserName: uniqueName('ghost') })),
-    ).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+    await expect(admin.iam.send(new ListServiceSpecificCredentialsCommand({ UserName: uniqueName('ghost') }))).rejects.toMatchObject({
+      name: 'NoSuchEntityException',
+    });
   });
 
   test('patch c: HeadBucket needs s3:ListBucket on the bucket (not s3:HeadBucket)', async () => {
@@ -161,10 +155,12 @@ describeE2E('e2e harness on moto', () => {
       const user = clientsFor(
         await createTestUser(
           uniqueName('prefixeq'),
-          policy(
-            statement('s3:ListBucket', arn(), { Condition: { StringEquals: { 's3:prefix': ['', 'alice/', 'bob/'] } } }),
-            { Effect: 'Deny', Action: 's3:ListBucket', Resource: arn(), Condition: { StringLike: { 's3:prefix': 'bob/*' } } },
-          ),
+          policy(statement('s3:ListBucket', arn(), { Condition: { StringEquals: { 's3:prefix': ['', 'alice/', 'bob/'] } } }), {
+            Effect: 'Deny',
+            Action: 's3:ListBucket',
+            Resource: arn(),
+            Condition: { StringLike: { 's3:prefix': 'bob/*' } },
+          }),
         ),
       );
       await expectAllowed(list(user));
@@ -180,12 +176,8 @@ describeE2E('e2e harness on moto', () => {
 
     async function createRole(trustedPrincipal: string, rolePolicy: Record<string, unknown>): Promise<string> {
       const RoleName = uniqueName('role');
-      const { Role } = await admin.iam.send(
-        new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust(trustedPrincipal) }),
-      );
-      await admin.iam.send(
-        new PutRolePolicyCommand({ RoleName, PolicyName: 'role-policy', PolicyDocument: JSON.stringify(rolePolicy) }),
-      );
+      const { Role } = await admin.iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: trust(trustedPrincipal) }));
+      await admin.iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: 'role-policy', PolicyDocument: JSON.stringify(rolePolicy) }));
       return Role?.Arn ?? '';
     }
 

@@ -26,7 +26,10 @@ describeE2E('read commands on moto', () => {
         new PutUserPolicyCommand({
           UserName,
           PolicyName: `inline-${i}`,
-          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] }),
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }],
+          }),
         }),
       );
     }
@@ -57,9 +60,17 @@ describeE2E('read commands on moto', () => {
   it('list-user-policies decodes the documents of the named users', async () => {
     const r = await runCli(['list-user-policies', users[0], users[1], '--nl']);
     expect(r.code).toBe(0);
-    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const records = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(records).toEqual([
-      expect.objectContaining({ UserName: users[0], PolicyName: 'inline-0', PolicyType: 'inline', Document: expect.objectContaining({ Version: '2012-10-17' }) }),
+      expect.objectContaining({
+        UserName: users[0],
+        PolicyName: 'inline-0',
+        PolicyType: 'inline',
+        Document: expect.objectContaining({ Version: '2012-10-17' }),
+      }),
       expect.objectContaining({ UserName: users[1], PolicyName: 'inline-1', PolicyType: 'inline' }),
     ]);
   });
@@ -73,7 +84,12 @@ describeE2E('read commands on moto', () => {
       .map((l) => JSON.parse(l))
       .filter((r) => users.includes(r.UserName));
     const named = await runCli(['list-user-policies', ...users, '--nl']);
-    expect(mine).toEqual(named.stdout.trim().split('\n').map((l) => JSON.parse(l)));
+    expect(mine).toEqual(
+      named.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    );
   });
 
   it('list-user-policies names a missing user', async () => {
@@ -126,7 +142,10 @@ describeE2E('read commands on moto', () => {
     const iniFile = join(dir, 'credentials');
     writeFileSync(iniFile, `[client]\naws_access_key_id = ${key.AccessKeyId}\naws_secret_access_key = ${key.SecretAccessKey}\n`);
     // Environment credentials are the admin's: --auth must win over them.
-    for (const args of [['--auth', jsonFile], ['--auth', iniFile, '--profile', 'client']]) {
+    for (const args of [
+      ['--auth', jsonFile],
+      ['--auth', iniFile, '--profile', 'client'],
+    ]) {
       const r = await runCli(['whoami', ...args]);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).Arn).toMatch(new RegExp(`:user/${UserName}$`));
@@ -146,7 +165,10 @@ describeE2E('read commands on moto', () => {
   it('uses the credentials of the named profile from the shared files', async () => {
     const home = mkdtempSync(join(tmpdir(), 's3share-home-'));
     writeFileSync(join(home, 'config'), '[profile client]\nregion = eu-west-1\n');
-    writeFileSync(join(home, 'credentials'), `[client]\naws_access_key_id = ${nobody.accessKeyId}\naws_secret_access_key = ${nobody.secretAccessKey}\n`);
+    writeFileSync(
+      join(home, 'credentials'),
+      `[client]\naws_access_key_id = ${nobody.accessKeyId}\naws_secret_access_key = ${nobody.secretAccessKey}\n`,
+    );
     const r = await runCli(['whoami', '--profile', 'client'], {
       env: { AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), AWS_REGION: undefined },
     });

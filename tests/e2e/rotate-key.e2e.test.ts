@@ -10,11 +10,14 @@ interface Printed {
   SecretAccessKey: string;
 }
 
-const whoami = (accessKeyId: string, secretAccessKey: string) => clientsFor({ accessKeyId, secretAccessKey }).sts.send(new GetCallerIdentityCommand({}));
+const whoami = (accessKeyId: string, secretAccessKey: string) =>
+  clientsFor({ accessKeyId, secretAccessKey }).sts.send(new GetCallerIdentityCommand({}));
 
 async function keys(userName: string): Promise<Array<{ id: string; status: string }>> {
   const out = await adminClients().iam.send(new ListAccessKeysCommand({ UserName: userName }));
-  return (out.AccessKeyMetadata ?? []).map((k) => ({ id: k.AccessKeyId ?? '', status: k.Status ?? '' })).sort((a, b) => a.id.localeCompare(b.id));
+  return (out.AccessKeyMetadata ?? [])
+    .map((k) => ({ id: k.AccessKeyId ?? '', status: k.Status ?? '' }))
+    .sort((a, b) => a.id.localeCompare(b.id));
 }
 
 async function rotateOk(args: string[]): Promise<Printed> {
@@ -27,7 +30,10 @@ async function rotateOk(args: string[]): Promise<Printed> {
 describeE2E('rotate-key on moto', () => {
   let user: TestUser;
   beforeEach(async () => {
-    user = await createTestUser(uniqueName('rot'), { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] });
+    user = await createTestUser(uniqueName('rot'), {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
+    });
   });
 
   test('leaves exactly one working key: the new one works, the old one is refused', async () => {

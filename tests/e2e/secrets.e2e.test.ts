@@ -59,11 +59,15 @@ describeE2E('secrets stay where they were asked for', () => {
 
   it('a console password is printed on stdout only, and hidden from --dry-run', async () => {
     const user = uniqueName('secpw');
-    const dry = await runCli(['create', bucket, '--username', user, '--console', '--password', '-', '--dry-run'], { input: `${PASSWORD}\n` });
+    const dry = await runCli(['create', bucket, '--username', user, '--console', '--password', '-', '--dry-run'], {
+      input: `${PASSWORD}\n`,
+    });
     expect(dry.code).toBe(0);
     neverIn(dry.stdout + dry.stderr, PASSWORD);
     expect(dry.stdout).toContain('(hidden)');
-    const real = await runCli(['create', bucket, '--username', user, '--console', '--password', '-', '--no-wait'], { input: `${PASSWORD}\n` });
+    const real = await runCli(['create', bucket, '--username', user, '--console', '--password', '-', '--no-wait'], {
+      input: `${PASSWORD}\n`,
+    });
     expect(real.code).toBe(0);
     expect(JSON.parse(real.stdout).Password).toBe(PASSWORD);
     neverIn(real.stderr, PASSWORD, JSON.parse(real.stdout).SecretAccessKey);
@@ -90,9 +94,23 @@ describeE2E('secrets stay where they were asked for', () => {
   });
 
   it('a presigned link carries a signature, never the secret it was signed with', async () => {
-    const r = await runCli(['share', bucket, 'some/key.txt', '--upload', '--access-key', 'AKIACANARY0000000000', '--secret-key', SECRET, '--session-token', TOKEN], {
-      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
-    });
+    const r = await runCli(
+      [
+        'share',
+        bucket,
+        'some/key.txt',
+        '--upload',
+        '--access-key',
+        'AKIACANARY0000000000',
+        '--secret-key',
+        SECRET,
+        '--session-token',
+        TOKEN,
+      ],
+      {
+        env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+      },
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).URL).toContain('X-Amz-Signature=');
     neverIn(r.stdout + r.stderr, SECRET);

@@ -28,7 +28,9 @@ describeE2E('signals during create', () => {
     expect(r.code).toBe(code);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`interrupted (${signal}): cleaning up`);
-    expect(r.stderr).toMatch(new RegExp(`error: interrupted by ${signal}; rolled back: .*delete user ${UserName}, delete bucket ${bucket}$`, 'm'));
+    expect(r.stderr).toMatch(
+      new RegExp(`error: interrupted by ${signal}; rolled back: .*delete user ${UserName}, delete bucket ${bucket}$`, 'm'),
+    );
     const { iam, s3 } = adminClients();
     await expect(iam.send(new GetUserCommand({ UserName }))).rejects.toMatchObject({ Code: 'NoSuchEntity' });
     await expect(s3.send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });

@@ -75,9 +75,16 @@ let nameCounter = 0;
  * S3 bucket name, unique across jest workers sharing one server: prefix-<pid><counter><random>.
  */
 export function uniqueName(prefix: string): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30) || 't';
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 30) || 't';
   nameCounter += 1;
-  const random = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
+  const random = Math.floor(Math.random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0');
   return `${clean}-${process.pid.toString(36)}${nameCounter.toString(36)}${random}`;
 }
 

@@ -43,7 +43,7 @@ async function startFaultProxy(opts) {
           state.faults++;
           return injectFault(rule.fault, req, res);
         }
-        forward(req, res, body, rule && rule.fault === 'delay' ? rule.delayMs ?? 0 : 0);
+        forward(req, res, body, rule && rule.fault === 'delay' ? (rule.delayMs ?? 0) : 0);
       }, latencyMs);
     });
   });

@@ -10,7 +10,12 @@ export interface CredentialOutputOptions {
 /** --format, --output and --force, for every command that prints new credentials. */
 export function addCredentialOutputOptions(cmd: Command): Command {
   return cmd
-    .option('--format <format>', 'json, ini (a credentials-file profile), env (export lines) or csv (the AWS console CSV)', parseCredentialFormat, 'json')
+    .option(
+      '--format <format>',
+      'json, ini (a credentials-file profile), env (export lines) or csv (the AWS console CSV)',
+      parseCredentialFormat,
+      'json',
+    )
     .option('-o, --output <file>', 'write the credentials to this file, created with mode 0600, instead of stdout')
     .option('--force', 'with --output, replace an existing file');
 }

@@ -23,7 +23,11 @@ export function addKeyWaitOptions(cmd: Command): Command {
   return cmd
     .option('--wait', 'wait until the new key works (default when stderr is a terminal)')
     .option('--no-wait', 'print the key at once, without waiting until it works')
-    .option('--wait-timeout <seconds>', `give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})`, parseWaitTimeout);
+    .option(
+      '--wait-timeout <seconds>',
+      `give up waiting after this many seconds (default ${DEFAULT_WAIT_TIMEOUT_SECONDS})`,
+      parseWaitTimeout,
+    );
 }
 
 /** Whether to wait for a new key: --wait/--no-wait, else when a person is watching stderr. */

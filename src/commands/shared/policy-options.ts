@@ -23,7 +23,10 @@ export function addPolicyOptions(cmd: Command): Command {
     .option('--write-only', 'upload only: no listing, no downloading')
     .option('--prefix <folder>', "only keys under this folder ('alice' and 'alice/' both mean alice/)")
     .option('--policy <template>', 'a custom policy template: a file, JSON text starting with {, or - for stdin')
-    .option('--statement <json>', 'add a statement (a JSON object) to the policy; repeatable', (value: string, all?: string[]) => [...(all ?? []), value]);
+    .option('--statement <json>', 'add a statement (a JSON object) to the policy; repeatable', (value: string, all?: string[]) => [
+      ...(all ?? []),
+      value,
+    ]);
 }
 
 /** The text of --policy: `-` is stdin, text starting with `{` is the JSON itself, anything else a file path. */
@@ -34,7 +37,14 @@ export async function readPolicyTemplate(value: string, io: CliIo): Promise<{ te
     return { text: await readFile(value, 'utf8'), source: `--policy file ${value}` };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (err as Error).message;
     throw new UsageError(`cannot read --policy file ${value}: ${why}: give a file path, JSON text starting with '{', or - for stdin`);
   }
 }

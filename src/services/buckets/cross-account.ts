@@ -45,7 +45,13 @@ export interface BucketPolicyPlan extends Plan {
  * The one write of a change, undone (on a failure after it, or a signal during it) by putting back
  * the policy text exactly as it was read, or deleting the policy when the bucket had none.
  */
-function planFor(s3: S3Client, bucket: string, previous: string | null, change: PolicyChange, base: Omit<BucketPolicyResult, 'Added' | 'Replaced' | 'Removed' | 'Kept' | 'Operation' | 'Policy'>): BucketPolicyPlan {
+function planFor(
+  s3: S3Client,
+  bucket: string,
+  previous: string | null,
+  change: PolicyChange,
+  base: Omit<BucketPolicyResult, 'Added' | 'Replaced' | 'Removed' | 'Kept' | 'Operation' | 'Policy'>,
+): BucketPolicyPlan {
   const result: BucketPolicyResult = {
     ...base,
     Added: change.added,
@@ -58,8 +64,14 @@ function planFor(s3: S3Client, bucket: string, previous: string | null, change: 
   const steps: Plan['steps'] = [];
   const restore = () =>
     previous === null
-      ? { description: `delete the bucket policy of ${bucket} again`, run: () => s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket })) }
-      : { description: `restore the previous bucket policy of ${bucket}`, run: () => s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: previous })) };
+      ? {
+          description: `delete the bucket policy of ${bucket} again`,
+          run: () => s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket })),
+        }
+      : {
+          description: `restore the previous bucket policy of ${bucket}`,
+          run: () => s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: previous })),
+        };
   const summary = [
     change.added.length ? `add ${change.added.join(', ')}` : '',
     change.replaced.length ? `replace ${change.replaced.join(', ')}` : '',

@@ -3,7 +3,13 @@
  * and --public/--website open them up. Read-only checks happen while planning; the writes are
  * plan steps, undone on rollback.
  */
-import { CreateBucketCommand, DeleteBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  HeadBucketCommand,
+  type BucketLocationConstraint,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { errorCode } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
@@ -64,7 +70,10 @@ export async function bucketSteps(clients: BucketClients, input: BucketRequest, 
     if (await bucketExists(clients.s3, bucket, reporter, input.bucketOwner)) {
       if (input.createBucket) reporter.info(`bucket ${bucket} exists already: using it`);
     } else if (!input.createBucket) {
-      throw new OperationError(`bucket ${bucket} does not exist (NoSuchBucket): check the name, or add -c/--create-bucket to create it`, 'NoSuchBucket');
+      throw new OperationError(
+        `bucket ${bucket} does not exist (NoSuchBucket): check the name, or add -c/--create-bucket to create it`,
+        'NoSuchBucket',
+      );
     } else {
       created.add(bucket);
       steps.push(createBucketStep(clients, bucket, input.bucketRegion));

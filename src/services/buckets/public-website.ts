@@ -48,9 +48,10 @@ export async function publicBucketSteps(s3: S3Client, buckets: readonly string[]
     if (opts.public) {
       const block: PublicAccessBlockConfiguration | undefined = isNew
         ? undefined
-        : await previous(async () => (await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration, [
-            'NoSuchPublicAccessBlockConfiguration',
-          ]);
+        : await previous(
+            async () => (await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration,
+            ['NoSuchPublicAccessBlockConfiguration'],
+          );
       steps.push(
         step<unknown>({
           service: 's3',
@@ -69,7 +70,9 @@ export async function publicBucketSteps(s3: S3Client, buckets: readonly string[]
       );
       const policy = publicBucketPolicy(Bucket);
       checkPolicySize(policy, 'bucket');
-      const old = isNew ? undefined : await previous(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy, ['NoSuchBucketPolicy']);
+      const old = isNew
+        ? undefined
+        : await previous(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy, ['NoSuchBucketPolicy']);
       steps.push(
         step<unknown>({
           service: 's3',
@@ -79,7 +82,10 @@ export async function publicBucketSteps(s3: S3Client, buckets: readonly string[]
           run: () => s3.send(new PutBucketPolicyCommand({ Bucket, Policy: minifyPolicy(policy) })),
           undo: () =>
             old
-              ? { description: `restore the bucket policy of ${Bucket}`, run: () => s3.send(new PutBucketPolicyCommand({ Bucket, Policy: old })) }
+              ? {
+                  description: `restore the bucket policy of ${Bucket}`,
+                  run: () => s3.send(new PutBucketPolicyCommand({ Bucket, Policy: old })),
+                }
               : { description: `delete the bucket policy of ${Bucket}`, run: () => s3.send(new DeleteBucketPolicyCommand({ Bucket })) },
         }),
       );
@@ -89,7 +95,12 @@ export async function publicBucketSteps(s3: S3Client, buckets: readonly string[]
         ? undefined
         : await previous(async () => {
             const w = await s3.send(new GetBucketWebsiteCommand({ Bucket }));
-            return { IndexDocument: w.IndexDocument, ErrorDocument: w.ErrorDocument, RedirectAllRequestsTo: w.RedirectAllRequestsTo, RoutingRules: w.RoutingRules };
+            return {
+              IndexDocument: w.IndexDocument,
+              ErrorDocument: w.ErrorDocument,
+              RedirectAllRequestsTo: w.RedirectAllRequestsTo,
+              RoutingRules: w.RoutingRules,
+            };
           }, ['NoSuchWebsiteConfiguration']);
       steps.push(
         step<unknown>({
@@ -100,7 +111,10 @@ export async function publicBucketSteps(s3: S3Client, buckets: readonly string[]
           run: () => s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: WEBSITE })),
           undo: () =>
             old
-              ? { description: `restore the website settings of ${Bucket}`, run: () => s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: old })) }
+              ? {
+                  description: `restore the website settings of ${Bucket}`,
+                  run: () => s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: old })),
+                }
               : { description: `remove the website settings of ${Bucket}`, run: () => s3.send(new DeleteBucketWebsiteCommand({ Bucket })) },
         }),
       );

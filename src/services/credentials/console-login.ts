@@ -78,7 +78,10 @@ async function checkNoLoginProfile(iam: IAMClient, userName: string): Promise<vo
     if (isNoSuchEntity(err)) return;
     throw err;
   }
-  throw new OperationError(`user ${userName} already has a console password: leave out --console, or pick another --username`, 'EntityAlreadyExists');
+  throw new OperationError(
+    `user ${userName} already has a console password: leave out --console, or pick another --username`,
+    'EntityAlreadyExists',
+  );
 }
 
 async function build(
@@ -91,7 +94,10 @@ async function build(
   const password = login.password ?? generatePassword(policy);
   if (login.password !== undefined) {
     const problem = passwordProblem(login.password, policy);
-    if (problem) throw new UsageError(`the --password does not satisfy the account's password policy: ${problem}: choose another, or leave out --password to generate one`);
+    if (problem)
+      throw new UsageError(
+        `the --password does not satisfy the account's password policy: ${problem}: choose another, or leave out --password to generate one`,
+      );
   } else {
     reporter.info(`generated a ${password.length}-character console password`);
   }
@@ -105,7 +111,10 @@ async function build(
         description: `give user ${userName} a console password`,
         input: { ...request, Password: '(hidden)' },
         run: () => iam.send(new CreateLoginProfileCommand({ ...request, Password: password })),
-        undo: () => ({ description: `delete the console password of user ${userName}`, run: () => iam.send(new DeleteLoginProfileCommand({ UserName: userName })) }),
+        undo: () => ({
+          description: `delete the console password of user ${userName}`,
+          run: () => iam.send(new DeleteLoginProfileCommand({ UserName: userName })),
+        }),
       }),
     ],
   };
@@ -114,7 +123,11 @@ async function build(
 export const consoleSteps = { checkNoLoginProfile, build };
 
 /** The account's sign-in page and each bucket's page in the S3 console. */
-export function consoleUrls(account: string, buckets: readonly string[], partition = 'aws'): { ConsoleUrl: string; BucketConsoleUrls: string[] } {
+export function consoleUrls(
+  account: string,
+  buckets: readonly string[],
+  partition = 'aws',
+): { ConsoleUrl: string; BucketConsoleUrls: string[] } {
   const domain = partition === 'aws-cn' ? 'amazonaws.cn' : partition === 'aws-us-gov' ? 'amazonaws-us-gov.com' : 'aws.amazon.com';
   return {
     ConsoleUrl: `https://${account}.signin.${domain}/console`,

@@ -76,7 +76,12 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   const userArn = `arn:${me.partition}:iam::${me.account}:user/${userName}`;
   const existing = await existingUser(clients.iam, userName);
   const { arn: boundary, notice } = chooseBoundary(
-    { requested: input.permissionsBoundary, mode: input.mode, passwordResetRequired: !!input.console?.passwordResetRequired, role: !!input.role },
+    {
+      requested: input.permissionsBoundary,
+      mode: input.mode,
+      passwordResetRequired: !!input.console?.passwordResetRequired,
+      role: !!input.role,
+    },
     me.partition,
   );
   if (notice) reporter.info(notice);
@@ -96,7 +101,9 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
     await consoleSteps.checkNoLoginProfile(iam, userName);
     const kept = existing.PermissionsBoundary?.PermissionsBoundaryArn;
     if (input.console.passwordResetRequired && kept && !boundary) {
-      reporter.warn(`user ${userName} keeps its permissions boundary ${kept}: unless it allows iam:ChangePassword, the user cannot choose a new password at first sign-in`);
+      reporter.warn(
+        `user ${userName} keeps its permissions boundary ${kept}: unless it allows iam:ChangePassword, the user cannot choose a new password at first sign-in`,
+      );
     }
   }
 

@@ -29,7 +29,9 @@ export async function checkUserInlineTotal(
 ): Promise<number> {
   const others = [...existingNames].filter((name) => name !== newPolicy.name);
   const sizes = await Promise.all(
-    others.map(async (PolicyName) => storedPolicySize((await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName }))).PolicyDocument ?? '')),
+    others.map(async (PolicyName) =>
+      storedPolicySize((await iam.send(new GetUserPolicyCommand({ UserName: userName, PolicyName }))).PolicyDocument ?? ''),
+    ),
   );
   const existing = sizes.reduce((a, b) => a + b, 0);
   const added = policySize(newPolicy.document);

@@ -38,7 +38,6 @@ export interface WaitResult {
   lastError?: string;
 }
 
-
 /** A pause that ends early when the signal aborts. */
 function interruptible(sleep: Sleep, signal: AbortSignal | undefined): Sleep {
   if (!signal) return sleep;
@@ -54,14 +53,20 @@ function interruptible(sleep: Sleep, signal: AbortSignal | undefined): Sleep {
 }
 
 /** The probes, in order: identity first (the key exists), then the S3 read the grant allows. */
-export function keyProbes(clients: { sts: STSClient; s3: S3Client }, target?: { bucket: string; prefix?: string; canList: boolean }): Probe[] {
+export function keyProbes(
+  clients: { sts: STSClient; s3: S3Client },
+  target?: { bucket: string; prefix?: string; canList: boolean },
+): Probe[] {
   const probes: Probe[] = [{ name: 'sts:GetCallerIdentity', run: () => clients.sts.send(new GetCallerIdentityCommand({})) }];
   if (target?.canList) {
     // With a prefix, ListBucket is granted only for keys under it (an s3:prefix condition), so
     // HeadBucket would be refused however long we waited.
     probes.push(
       target.prefix
-        ? { name: `s3:ListBucket on ${target.bucket}/${target.prefix}`, run: () => clients.s3.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: target.prefix, MaxKeys: 1 })) }
+        ? {
+            name: `s3:ListBucket on ${target.bucket}/${target.prefix}`,
+            run: () => clients.s3.send(new ListObjectsV2Command({ Bucket: target.bucket, Prefix: target.prefix, MaxKeys: 1 })),
+          }
         : { name: `s3:ListBucket on ${target.bucket}`, run: () => clients.s3.send(new HeadBucketCommand({ Bucket: target.bucket })) },
     );
   }

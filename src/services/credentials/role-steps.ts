@@ -2,7 +2,15 @@
  * --role: the policy goes on a new role that only the new user may assume; the user itself holds
  * nothing but sts:AssumeRole on it. getRole and roleSteps also serve the shared role of --duration.
  */
-import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, PutRolePolicyCommand, type IAMClient, type Role } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  GetRoleCommand,
+  PutRolePolicyCommand,
+  type IAMClient,
+  type Role,
+} from '@aws-sdk/client-iam';
 import { isNoSuchEntity } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import { minifyPolicy } from '../../policies/documents';
@@ -24,7 +32,14 @@ export async function getRole(iam: IAMClient, roleName: string): Promise<Role | 
 }
 
 /** CreateRole with its trust policy, then PutRolePolicy; each undone on rollback. */
-export function roleSteps(iam: IAMClient, roleName: string, trust: object, policyName: string, policy: object, extra: { MaxSessionDuration?: number; PermissionsBoundary?: string; Description: string; Tags?: Array<{ Key: string; Value: string }> }): PlanStep[] {
+export function roleSteps(
+  iam: IAMClient,
+  roleName: string,
+  trust: object,
+  policyName: string,
+  policy: object,
+  extra: { MaxSessionDuration?: number; PermissionsBoundary?: string; Description: string; Tags?: Array<{ Key: string; Value: string }> },
+): PlanStep[] {
   const createInput = { RoleName: roleName, AssumeRolePolicyDocument: trust, ...extra };
   return [
     step<unknown>({
@@ -59,7 +74,10 @@ export async function barrenRoleSteps(
   boundary: string | undefined,
 ): Promise<PlanStep[]> {
   if (await getRole(iam, roleName)) {
-    throw new OperationError(`role ${roleName} already exists: choose another --role name, or delete that role first`, 'EntityAlreadyExists');
+    throw new OperationError(
+      `role ${roleName} already exists: choose another --role name, or delete that role first`,
+      'EntityAlreadyExists',
+    );
   }
   const trust = userOnlyTrustPolicy(me.partition, me.account, userArn);
   const userName = userArn.slice(userArn.lastIndexOf('/') + 1);

@@ -77,7 +77,10 @@ async function userKeys(iam: IAMClient, userName: string): Promise<AccessKeyMeta
     await iam.send(new GetUserCommand({ UserName: userName }));
   } catch (err) {
     if (isNoSuchEntity(err)) {
-      throw new OperationError(`user ${userName} does not exist (NoSuchEntity): check the name ('s3-share list-users'), or make it with 's3-share create'`, 'NoSuchEntity');
+      throw new OperationError(
+        `user ${userName} does not exist (NoSuchEntity): check the name ('s3-share list-users'), or make it with 's3-share create'`,
+        'NoSuchEntity',
+      );
     }
     throw err;
   }
@@ -124,7 +127,9 @@ function waitStep(wait: NonNullable<RotateInput['wait']>, reporter: Reporter): P
       const probes = await wait.probes({ AccessKeyId: key.AccessKeyId ?? '', SecretAccessKey: key.SecretAccessKey ?? '' });
       const result = await waitForKey(probes, { reporter, timeoutMs: wait.timeoutMs });
       if (!result.ready) {
-        throw new OperationError(`the new key did not work within ${seconds} s (${result.lastError}): the old key is unchanged; try again, or raise --wait-timeout`);
+        throw new OperationError(
+          `the new key did not work within ${seconds} s (${result.lastError}): the old key is unchanged; try again, or raise --wait-timeout`,
+        );
       }
     },
   });
@@ -137,7 +142,8 @@ function retireStep(iam: IAMClient, userName: string, old: AccessKeyMetadata, ke
     reporter.info(`the old key ${keyId} is inactive already: keeping it as it is`);
     return [];
   }
-  const update = (Status: 'Active' | 'Inactive') => iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: keyId, Status }));
+  const update = (Status: 'Active' | 'Inactive') =>
+    iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: keyId, Status }));
   return [
     step<unknown>({
       service: 'iam',
@@ -158,7 +164,9 @@ export async function planRotate(iam: IAMClient, input: RotateInput, reporter: R
     if (!input.deleteOldest) await refuseTwoKeys(iam, userName, keys, now);
     // Deleting an inactive key first keeps the working one until its replacement exists.
     const victim = keys.find((k) => k.Status === 'Inactive') ?? keys[0]!;
-    reporter.info(`user ${userName} has ${keys.length} access keys: deleting ${victim.Status === 'Inactive' ? 'the inactive' : 'the oldest'} one, ${describeKey(victim, await lastUsed(iam, victim.AccessKeyId ?? ''), now)}, to make room`);
+    reporter.info(
+      `user ${userName} has ${keys.length} access keys: deleting ${victim.Status === 'Inactive' ? 'the inactive' : 'the oldest'} one, ${describeKey(victim, await lastUsed(iam, victim.AccessKeyId ?? ''), now)}, to make room`,
+    );
     steps.push(deleteKeyStep(iam, userName, victim.AccessKeyId ?? '', victim.Status === 'Inactive' ? 'the inactive' : 'the oldest'));
     keys.splice(keys.indexOf(victim), 1);
   }

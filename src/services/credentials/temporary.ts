@@ -24,7 +24,14 @@ export const TEMPORARY_ROLE_NAME = 's3-share-temporary';
  * --duration: ensure the shared role (trusting this account, allowed s3:* — the session policy
  * narrows it to the grant), then AssumeRole with the policy as the session policy.
  */
-export async function temporaryPlan(clients: CreateClients, input: CreateInput, me: Caller, steps: PlanStep[], reporter: Reporter, sleep: Sleep = sleepMs): Promise<CreatePlan> {
+export async function temporaryPlan(
+  clients: CreateClients,
+  input: CreateInput,
+  me: Caller,
+  steps: PlanStep[],
+  reporter: Reporter,
+  sleep: Sleep = sleepMs,
+): Promise<CreatePlan> {
   const { iam, sts } = clients;
   const roleArn = `arn:${me.partition}:iam::${me.account}:role/${TEMPORARY_ROLE_NAME}`;
   const role = await getRole(iam, TEMPORARY_ROLE_NAME);

@@ -84,7 +84,13 @@ export function userSteps(iam: IAMClient, userName: string, existing: User | und
  * PutUserPolicy, undone by deleting it, unless the user already had that very policy (the name
  * ends with a hash of the content, so the same name is the same content): rollback leaves it.
  */
-export function userPolicySteps(iam: IAMClient, userName: string, policyName: string, doc: PolicyDocument, existing: Set<string>): PlanStep[] {
+export function userPolicySteps(
+  iam: IAMClient,
+  userName: string,
+  policyName: string,
+  doc: PolicyDocument,
+  existing: Set<string>,
+): PlanStep[] {
   const PolicyDocument = minifyPolicy(doc);
   const already = existing.has(policyName);
   return [

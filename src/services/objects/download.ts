@@ -33,7 +33,8 @@ export function keyTarget(dir: string, key: string): KeyTarget {
   if (segments.includes('..')) return { kind: 'refused', reason: "a '..' segment (path traversal)" };
   const root = path.resolve(dir);
   const target = path.resolve(root, ...key.split('/'));
-  if (target === root || !target.startsWith(root + path.sep)) return { kind: 'refused', reason: 'a path outside the directory (path traversal)' };
+  if (target === root || !target.startsWith(root + path.sep))
+    return { kind: 'refused', reason: 'a path outside the directory (path traversal)' };
   return { kind: 'file', path: target };
 }
 

@@ -124,12 +124,15 @@ export interface CallerClientFactory {
  * say so, and name the folders when the caller may read its own inline policies. Other errors
  * are returned unchanged.
  */
-export async function explainListingError(err: unknown, clients: CallerClientFactory, bucket: string, prefix: string | undefined): Promise<unknown> {
+export async function explainListingError(
+  err: unknown,
+  clients: CallerClientFactory,
+  bucket: string,
+  prefix: string | undefined,
+): Promise<unknown> {
   if (prefix !== undefined || !/^AccessDenied/.test(errorCode(err))) return err;
   const folders = await ownListablePrefixes({ sts: await clients.sts(), iam: await clients.iam() }, bucket);
-  const known = folders.length
-    ? `; these credentials may list ${folders.map((f) => `--prefix ${f}`).join(' or ')}`
-    : '';
+  const known = folders.length ? `; these credentials may list ${folders.map((f) => `--prefix ${f}`).join(' or ')}` : '';
   return new OperationError(
     `access denied listing the whole bucket ${bucket} (AccessDenied): if your credentials are limited to a folder, pass --prefix FOLDER/${known}`,
     'AccessDenied',

@@ -21,7 +21,8 @@ export class ObjectDeletionError extends Error {
  * bucket this deletes current versions only (S3 leaves delete markers), as `aws s3 rm` does.
  */
 export async function deletePrefixObjects(s3: S3Client, target: PrefixTarget): Promise<number> {
-  if (!target.Prefix || !target.Prefix.endsWith('/')) throw new Error(`refusing to delete under prefix '${target.Prefix}': it must end in '/'`);
+  if (!target.Prefix || !target.Prefix.endsWith('/'))
+    throw new Error(`refusing to delete under prefix '${target.Prefix}': it must end in '/'`);
   const prefix = target.Prefix;
   async function* keys() {
     for await (const page of paginateListObjectsV2({ client: s3, pageSize: DELETE_BATCH }, { Bucket: target.Bucket, Prefix: prefix })) {

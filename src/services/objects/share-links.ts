@@ -15,7 +15,8 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 /** Parses 30s, 15m, 1h, 7d or a number of seconds; refuses 0 and anything over 7 days. */
 export function parseExpires(text: string): number {
   const m = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(text);
-  if (!m) throw new UsageError(`--expires '${text}' is not a duration: give seconds or a number with s, m, h or d, such as 30s, 15m, 1h, 7d`);
+  if (!m)
+    throw new UsageError(`--expires '${text}' is not a duration: give seconds or a number with s, m, h or d, such as 30s, 15m, 1h, 7d`);
   const seconds = Number(m[1]) * UNIT_SECONDS[(m[2] || 's').toLowerCase()]!;
   if (seconds <= 0) throw new UsageError(`--expires '${text}' is not a positive duration: give at least 1s`);
   if (seconds > MAX_EXPIRES_SECONDS) {
@@ -104,9 +105,13 @@ export async function createShareLink(s3: S3Client, input: ShareInput): Promise<
 export function lifetimeWarnings(shared: SharedLink): string[] {
   const { credentials, link } = shared;
   if (!credentials.temporary) return [];
-  const warnings = ['the URL is signed with temporary credentials (a session token): it stops working when they expire, whatever --expires says'];
+  const warnings = [
+    'the URL is signed with temporary credentials (a session token): it stops working when they expire, whatever --expires says',
+  ];
   if (credentials.expiration && credentials.expiration.getTime() < Date.parse(link.Expires)) {
-    warnings.push(`the credentials expire at ${credentials.expiration.toISOString()}, before the URL's ${link.Expires}: sign with long-term credentials for a longer link`);
+    warnings.push(
+      `the credentials expire at ${credentials.expiration.toISOString()}, before the URL's ${link.Expires}: sign with long-term credentials for a longer link`,
+    );
   }
   return warnings;
 }

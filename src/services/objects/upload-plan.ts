@@ -54,7 +54,9 @@ export async function planUploads(paths: readonly string[], prefix = ''): Promis
     const earlier = byKey.get(upload.key);
     if (earlier !== undefined) {
       if (resolve(earlier) === resolve(upload.path)) return; // the same file named twice
-      throw new UsageError(`${earlier} and ${upload.path} would both be uploaded to the key ${upload.key}: upload them separately, or with different --prefix folders`);
+      throw new UsageError(
+        `${earlier} and ${upload.path} would both be uploaded to the key ${upload.key}: upload them separately, or with different --prefix folders`,
+      );
     }
     byKey.set(upload.key, upload.path);
     plan.uploads.push(upload);
@@ -81,4 +83,3 @@ export async function planUploads(paths: readonly string[], prefix = ''): Promis
   }
   return plan;
 }
-

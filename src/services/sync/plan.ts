@@ -47,7 +47,10 @@ export interface PlanInput {
  * @param remote the listing, or a promise of it: the local folder is walked while the listing is
  * still arriving, and decisions start when both are complete.
  */
-export async function planSync(input: PlanInput, remote: ReadonlyMap<string, RemoteObject> | Promise<ReadonlyMap<string, RemoteObject>>): Promise<SyncPlan> {
+export async function planSync(
+  input: PlanInput,
+  remote: ReadonlyMap<string, RemoteObject> | Promise<ReadonlyMap<string, RemoteObject>>,
+): Promise<SyncPlan> {
   const issues: WalkIssue[] = [];
   const decided: Array<{ file: LocalFile; reason: UploadReason | undefined }> = [];
   const seen = new Set<string>();

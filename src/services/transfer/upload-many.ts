@@ -23,8 +23,7 @@ export interface UploadItem {
 }
 
 export type UploadOutcome<T extends UploadItem = UploadItem> =
-  | { status: 'uploaded'; upload: T; result: UploadResult }
-  | { status: 'failed'; upload: T; error: string };
+  { status: 'uploaded'; upload: T; result: UploadResult } | { status: 'failed'; upload: T; error: string };
 
 export interface UploadManyInput<T extends UploadItem> {
   bucket: string;
@@ -51,7 +50,11 @@ export function describeFileError(err: unknown): string {
   return (e?.message ?? String(err)).replace(/\s+/g, ' ');
 }
 
-export async function uploadMany<T extends UploadItem>(s3: S3Client, input: UploadManyInput<T>, sink: UploadManySink<T>): Promise<{ aborted: boolean }> {
+export async function uploadMany<T extends UploadItem>(
+  s3: S3Client,
+  input: UploadManyInput<T>,
+  sink: UploadManySink<T>,
+): Promise<{ aborted: boolean }> {
   // Every request in flight listens to the signal: more than Node's default warning limit of 10.
   const stop = new AbortController();
   setMaxListeners(0, stop.signal);

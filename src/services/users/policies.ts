@@ -48,7 +48,12 @@ export async function* listUserPolicies(iam: IAMClient, input: ListUserPoliciesI
   const listings = input.users.length ? undefined : await authorizationDetails(client);
   const records = listings
     ? mapOrdered(listings, window, (detail) =>
-        recordsFor(detail.UserName ?? '', inlineFromDetail(detail.UserPolicyList ?? []), detail.AttachedManagedPolicies ?? [], managedDocument),
+        recordsFor(
+          detail.UserName ?? '',
+          inlineFromDetail(detail.UserPolicyList ?? []),
+          detail.AttachedManagedPolicies ?? [],
+          managedDocument,
+        ),
       )
     : mapOrdered(input.users.length ? input.users : allUserNames(client), window, (user) => readUser(client, user, managedDocument));
   for await (const batch of records) yield* batch;
@@ -104,16 +109,19 @@ async function recordsFor(
   attached: AttachedPolicy[],
   managedDocument: (arn: string) => Promise<unknown>,
 ): Promise<UserPolicyRecord[]> {
-  const managed = attached.map(
-    async ({ PolicyName = '', PolicyArn = '' }): Promise<UserPolicyRecord> => ({
-      UserName,
-      PolicyName,
-      PolicyType: 'managed',
-      PolicyArn,
-      Document: await managedDocument(PolicyArn),
-    }),
-  );
-  const inlineRecords = (await inline).map((p): UserPolicyRecord => ({ UserName, PolicyName: p.PolicyName, PolicyType: 'inline', Document: p.Document }));
+  const managed = attached.map(async ({ PolicyName = '', PolicyArn = '' }): Promise<UserPolicyRecord> => ({
+    UserName,
+    PolicyName,
+    PolicyType: 'managed',
+    PolicyArn,
+    Document: await managedDocument(PolicyArn),
+  }));
+  const inlineRecords = (await inline).map((p): UserPolicyRecord => ({
+    UserName,
+    PolicyName: p.PolicyName,
+    PolicyType: 'inline',
+    Document: p.Document,
+  }));
   return [...inlineRecords, ...(await Promise.all(managed))];
 }
 

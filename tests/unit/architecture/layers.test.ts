@@ -10,18 +10,23 @@ const SRC = resolve(__dirname, '../../../src');
 type Layer = 'cli' | 'io' | 'errors' | 'commands' | 'services' | 'policies' | 'aws' | 'output' | 'data';
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 function layerOf(file: string): Layer {
-  const rel = relative(SRC, file).replace(/\\/g, '/').replace(/^(?!.*\.(ts|json)$)(.*)$/, '$2.ts');
+  const rel = relative(SRC, file)
+    .replace(/\\/g, '/')
+    .replace(/^(?!.*\.(ts|json)$)(.*)$/, '$2.ts');
   // The JSON beside the code: policy templates and package.json (for --version).
   if (rel.startsWith('../policies/') || rel === '../package.json') return 'data';
   if (rel === 'cli.ts') return 'cli';
   if (rel === 'io.ts') return 'io';
   if (rel === 'errors.ts') return 'errors';
   const top = rel.split('/')[0] as Layer;
-  if (!['commands', 'services', 'policies', 'aws', 'output'].includes(top)) throw new Error(`${rel} belongs to no layer: place it in one, or name its layer here`);
+  if (!['commands', 'services', 'policies', 'aws', 'output'].includes(top))
+    throw new Error(`${rel} belongs to no layer: place it in one, or name its layer here`);
   return top;
 }
 
@@ -47,23 +52,33 @@ function importsOf(file: string): string[] {
 
 const files = sourceFiles(SRC);
 const edges = files.flatMap((file) =>
-  importsOf(file).map((spec) => ({ file: relative(SRC, file), from: layerOf(file), spec, to: spec.startsWith('.') ? layerOf(resolve(dirname(file), spec)) : undefined })),
+  importsOf(file).map((spec) => ({
+    file: relative(SRC, file),
+    from: layerOf(file),
+    spec,
+    to: spec.startsWith('.') ? layerOf(resolve(dirname(file), spec)) : undefined,
+  })),
 );
 
 describe('import direction', () => {
   test('reads the tree (guards against a vacuous pass)', () => {
     expect(files.length).toBeGreaterThan(60);
     expect(edges.filter((e) => e.to).length).toBeGreaterThan(150);
-    for (const layer of ['commands', 'services', 'policies', 'aws', 'output'] as const) expect(edges.some((e) => e.from === layer)).toBe(true);
+    for (const layer of ['commands', 'services', 'policies', 'aws', 'output'] as const)
+      expect(edges.some((e) => e.from === layer)).toBe(true);
   });
 
   test('every relative import points down (or sideways within its layer)', () => {
-    const upward = edges.filter((e) => e.to && e.to !== e.from && !ALLOWED[e.from].includes(e.to)).map((e) => `${e.file} (${e.from}) imports ${e.spec} (${e.to})`);
+    const upward = edges
+      .filter((e) => e.to && e.to !== e.from && !ALLOWED[e.from].includes(e.to))
+      .map((e) => `${e.file} (${e.from}) imports ${e.spec} (${e.to})`);
     expect(upward).toEqual([]);
   });
 
   test('policies stay pure: no AWS SDK, no network, no file system', () => {
-    const impure = edges.filter((e) => e.from === 'policies' && !e.to && /^(@aws-sdk|@smithy|node:(fs|net|http|https|child_process)|fs$|http)/.test(e.spec)).map((e) => `${e.file} imports ${e.spec}`);
+    const impure = edges
+      .filter((e) => e.from === 'policies' && !e.to && /^(@aws-sdk|@smithy|node:(fs|net|http|https|child_process)|fs$|http)/.test(e.spec))
+      .map((e) => `${e.file} imports ${e.spec}`);
     expect(impure).toEqual([]);
   });
 

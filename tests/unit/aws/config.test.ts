@@ -23,7 +23,11 @@ describe('resolveAwsContext', () => {
 
   it('takes static keys from flags and warns about the secret in the process list', async () => {
     const { context, warnings } = await resolveAwsContext({ accessKey: 'AKIAFLAG', secretKey: 's3cr3t-flag' }, noFiles);
-    expect(context.credentials).toMatchObject({ kind: 'static', origin: 'flags', credentials: { accessKeyId: 'AKIAFLAG', secretAccessKey: 's3cr3t-flag' } });
+    expect(context.credentials).toMatchObject({
+      kind: 'static',
+      origin: 'flags',
+      credentials: { accessKeyId: 'AKIAFLAG', secretAccessKey: 's3cr3t-flag' },
+    });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/process list/);
     expect(warnings[0]).not.toContain('s3cr3t-flag');
@@ -32,14 +36,18 @@ describe('resolveAwsContext', () => {
   it('refuses half a key pair and mixing --auth with key flags', async () => {
     await expect(resolveAwsContext({ accessKey: 'AKIA' }, noFiles)).rejects.toThrow(/--access-key and --secret-key must be given together/);
     await expect(resolveAwsContext({ secretKey: 'x' }, noFiles)).rejects.toBeInstanceOf(UsageError);
-    await expect(resolveAwsContext({ auth: 'x.json', accessKey: 'a', secretKey: 'b' }, noFiles)).rejects.toThrow(/--auth cannot be combined/);
+    await expect(resolveAwsContext({ auth: 'x.json', accessKey: 'a', secretKey: 'b' }, noFiles)).rejects.toThrow(
+      /--auth cannot be combined/,
+    );
   });
 
   it('resolves the region from flag, then AWS_REGION, AWS_DEFAULT_REGION, then the profile', async () => {
     const config = file('config', '[default]\nregion = eu-west-3\n[profile client]\nregion = ap-south-1\n');
     const env = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') };
     expect((await resolveAwsContext({ region: 'us-west-2' }, { ...env, AWS_REGION: 'eu-central-1' })).context.region).toBe('us-west-2');
-    expect((await resolveAwsContext({}, { ...env, AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'sa-east-1' })).context.region).toBe('eu-central-1');
+    expect((await resolveAwsContext({}, { ...env, AWS_REGION: 'eu-central-1', AWS_DEFAULT_REGION: 'sa-east-1' })).context.region).toBe(
+      'eu-central-1',
+    );
     expect((await resolveAwsContext({}, { ...env, AWS_DEFAULT_REGION: 'sa-east-1' })).context.region).toBe('sa-east-1');
     expect((await resolveAwsContext({}, env)).context.region).toBe('eu-west-3');
     // The profile's own region wins over [default] (s3-credentials ignored it).
@@ -50,7 +58,9 @@ describe('resolveAwsContext', () => {
 
   it('takes the endpoint from the flag or AWS_ENDPOINT_URL and validates it', async () => {
     expect((await resolveAwsContext({ endpointUrl: 'http://127.0.0.1:5000/' }, noFiles)).context.endpoint).toBe('http://127.0.0.1:5000');
-    expect((await resolveAwsContext({}, { ...noFiles, AWS_ENDPOINT_URL: 'http://localhost:9000' })).context.endpoint).toBe('http://localhost:9000');
+    expect((await resolveAwsContext({}, { ...noFiles, AWS_ENDPOINT_URL: 'http://localhost:9000' })).context.endpoint).toBe(
+      'http://localhost:9000',
+    );
     await expect(resolveAwsContext({ endpointUrl: 'not a url' }, noFiles)).rejects.toThrow(/is not a URL/);
     await expect(resolveAwsContext({ endpointUrl: 'ftp://x' }, noFiles)).rejects.toThrow(/must start with http/);
   });
@@ -64,8 +74,22 @@ describe('resolveAwsContext', () => {
 
 describe('readAuthFile', () => {
   it('reads the JSON that create prints, with a session token and expiry', () => {
-    const p = file('create.json', JSON.stringify({ UserName: 'u', AccessKeyId: 'AKIA1', SecretAccessKey: 'sec', SessionToken: 'tok', Expiration: '2030-01-01T00:00:00Z' }));
-    expect(readAuthFile(p)).toEqual({ accessKeyId: 'AKIA1', secretAccessKey: 'sec', sessionToken: 'tok', expiration: new Date('2030-01-01T00:00:00Z') });
+    const p = file(
+      'create.json',
+      JSON.stringify({
+        UserName: 'u',
+        AccessKeyId: 'AKIA1',
+        SecretAccessKey: 'sec',
+        SessionToken: 'tok',
+        Expiration: '2030-01-01T00:00:00Z',
+      }),
+    );
+    expect(readAuthFile(p)).toEqual({
+      accessKeyId: 'AKIA1',
+      secretAccessKey: 'sec',
+      sessionToken: 'tok',
+      expiration: new Date('2030-01-01T00:00:00Z'),
+    });
   });
 
   it('reads STS output with a Credentials object', () => {
@@ -74,7 +98,10 @@ describe('readAuthFile', () => {
   });
 
   it('reads INI credentials files, [default] or the named profile', () => {
-    const p = file('creds.ini', '[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = d\n\n[client]\naws_access_key_id=AKIACL\naws_secret_access_key=c\naws_session_token=t\n');
+    const p = file(
+      'creds.ini',
+      '[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = d\n\n[client]\naws_access_key_id=AKIACL\naws_secret_access_key=c\naws_session_token=t\n',
+    );
     expect(readAuthFile(p)).toEqual({ accessKeyId: 'AKIADEF', secretAccessKey: 'd', sessionToken: undefined });
     expect(readAuthFile(p, 'client')).toEqual({ accessKeyId: 'AKIACL', secretAccessKey: 'c', sessionToken: 't' });
     const single = file('single.ini', '[s3.read-only.b]\naws_access_key_id = AKIAONE\naws_secret_access_key = one\n');
@@ -93,7 +120,9 @@ describe('readAuthFile', () => {
     const two = file('two.ini', '[a]\naws_access_key_id=1\naws_secret_access_key=2\n[b]\naws_access_key_id=3\naws_secret_access_key=4\n');
     expect(() => readAuthFile(two)).toThrow(/several sections \(a, b\)/);
     expect(() => readAuthFile(two, 'c')).toThrow(/has no \[c\] section/);
-    expect(() => readAuthFile(file('half.ini', '[default]\naws_access_key_id=1\n'))).toThrow(/lacks aws_access_key_id or aws_secret_access_key/);
+    expect(() => readAuthFile(file('half.ini', '[default]\naws_access_key_id=1\n'))).toThrow(
+      /lacks aws_access_key_id or aws_secret_access_key/,
+    );
   });
 });
 

@@ -10,7 +10,10 @@ function awsError(name: string, message: string, op?: OperationContext, extra: R
 describe('describeAwsError', () => {
   it('names the refused action from an IAM message', () => {
     const msg = describeAwsError(
-      awsError('AccessDenied', 'User: arn:aws:iam::123:user/x is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::123:user/'),
+      awsError(
+        'AccessDenied',
+        'User: arn:aws:iam::123:user/x is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::123:user/',
+      ),
     );
     expect(msg).toBe(
       'access denied: these credentials may not call iam:ListUsers on arn:aws:iam::123:user/ (AccessDenied): use credentials whose policy allows iam:ListUsers',
@@ -27,8 +30,12 @@ describe('describeAwsError', () => {
   });
 
   it('names the refused action from the operation when S3 says only "Access Denied"', () => {
-    expect(describeAwsError(awsError('AccessDenied', 'Access Denied', { service: 's3', operation: 'ListObjectsV2' }))).toContain('s3:ListBucket');
-    expect(describeAwsError(awsError('AccessDenied', 'Access Denied', { service: 's3', operation: 'PutObject' }))).toContain('s3:PutObject');
+    expect(describeAwsError(awsError('AccessDenied', 'Access Denied', { service: 's3', operation: 'ListObjectsV2' }))).toContain(
+      's3:ListBucket',
+    );
+    expect(describeAwsError(awsError('AccessDenied', 'Access Denied', { service: 's3', operation: 'PutObject' }))).toContain(
+      's3:PutObject',
+    );
   });
 
   it.each([
@@ -48,9 +55,9 @@ describe('describeAwsError', () => {
   });
 
   it('reports an expired token as expired, not as a missing bucket', () => {
-    expect(describeAwsError(awsError('ExpiredToken', 'The provided token has expired.', { service: 's3', operation: 'HeadBucket' }))).not.toMatch(
-      /bucket/i,
-    );
+    expect(
+      describeAwsError(awsError('ExpiredToken', 'The provided token has expired.', { service: 's3', operation: 'HeadBucket' })),
+    ).not.toMatch(/bucket/i);
   });
 
   it('names the bucket of a NoSuchBucket', () => {
@@ -63,13 +70,21 @@ describe('describeAwsError', () => {
   });
 
   it('says when the endpoint answered with something that is not AWS (an HTML error page)', () => {
-    const e = awsError('Error', '@aws-sdk XML parse error: mismatched tags <html> and </title>. Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.', { service: 's3', operation: 'ListObjectsV2' });
+    const e = awsError(
+      'Error',
+      '@aws-sdk XML parse error: mismatched tags <html> and </title>. Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      { service: 's3', operation: 'ListObjectsV2' },
+    );
     (e as unknown as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode = 500;
-    expect(describeAwsError(e)).toBe('the endpoint answered s3:ListBucket with something that is not an AWS response (HTTP 500): check --endpoint-url, proxies and the region');
+    expect(describeAwsError(e)).toBe(
+      'the endpoint answered s3:ListBucket with something that is not an AWS response (HTTP 500): check --endpoint-url, proxies and the region',
+    );
   });
 
   it('keeps unknown codes and the operation, on one line', () => {
-    const msg = describeAwsError(awsError('NoSuchEntity', 'The user with name ghost\ncannot be found.', { service: 'iam', operation: 'ListUserPolicies' }));
+    const msg = describeAwsError(
+      awsError('NoSuchEntity', 'The user with name ghost\ncannot be found.', { service: 'iam', operation: 'ListUserPolicies' }),
+    );
     expect(msg).toBe('The user with name ghost cannot be found (NoSuchEntity from iam:ListUserPolicies)');
   });
 });

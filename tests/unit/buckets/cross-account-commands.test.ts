@@ -17,7 +17,13 @@ const s3 = mockClient(S3Client);
 
 const cli = (...args: string[]) => runCli(args);
 
-const OTHER = { Sid: 'Keep', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::photos/*' };
+const OTHER = {
+  Sid: 'Keep',
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::999988887777:root' },
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::photos/*',
+};
 const STORED = JSON.stringify({ Version: '2012-10-17', Id: 'Mine', Statement: [OTHER] });
 const puts = () => s3.commandCalls(PutBucketPolicyCommand);
 const oneErrorLine = (stderr: string) => {
@@ -44,7 +50,15 @@ describe('grant-account', () => {
     expect(JSON.stringify(sent.Statement[0])).toBe(JSON.stringify(OTHER));
     expect(puts()[0]!.args[0].input.Policy).not.toMatch(/\s/);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ Bucket: 'photos', Account: '111122223333', Mode: 'read-only', Kept: 1, Operation: 'PutBucketPolicy', Removed: [], Replaced: [] });
+    expect(out).toMatchObject({
+      Bucket: 'photos',
+      Account: '111122223333',
+      Mode: 'read-only',
+      Kept: 1,
+      Operation: 'PutBucketPolicy',
+      Removed: [],
+      Replaced: [],
+    });
     expect(out.Added).toEqual(['S3ShareRead111122223333ListBucketAndFindRegion', 'S3ShareRead111122223333ReadObjects']);
     expect(out.Policy).toEqual(sent);
     // a read-only grant has no uploads whose ownership matters
@@ -53,10 +67,22 @@ describe('grant-account', () => {
 
   it('starts a new policy when the bucket has none', async () => {
     s3.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucketPolicy', 404));
-    const r = await cli('grant-account', 'photos', '--account', 'arn:aws:iam::111122223333:role/up', '--write-only', '--prefix', 'in', '--silent');
+    const r = await cli(
+      'grant-account',
+      'photos',
+      '--account',
+      'arn:aws:iam::111122223333:role/up',
+      '--write-only',
+      '--prefix',
+      'in',
+      '--silent',
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(puts()[0]!.args[0].input.Policy!)).toMatchObject({ Version: '2012-10-17', Statement: [{ Principal: { AWS: 'arn:aws:iam::111122223333:role/up' }, Resource: 'arn:aws:s3:::photos/in/*' }] });
+    expect(JSON.parse(puts()[0]!.args[0].input.Policy!)).toMatchObject({
+      Version: '2012-10-17',
+      Statement: [{ Principal: { AWS: 'arn:aws:iam::111122223333:role/up' }, Resource: 'arn:aws:s3:::photos/in/*' }],
+    });
   });
 
   it('a second identical grant does not call PutBucketPolicy and says so', async () => {
@@ -65,7 +91,9 @@ describe('grant-account', () => {
     const r = await cli('grant-account', 'photos', '--account', '111122223333');
     expect(r.code).toBe(0);
     expect(puts()).toHaveLength(0);
-    expect(r.stderr).toMatch(/^no change: the bucket policy of photos already grants read-write on photos for arn:aws:iam::111122223333:root$/m);
+    expect(r.stderr).toMatch(
+      /^no change: the bucket policy of photos already grants read-write on photos for arn:aws:iam::111122223333:root$/m,
+    );
     expect(JSON.parse(r.stdout)).toMatchObject({ Operation: null, Added: [], Policy: already });
   });
 
@@ -75,27 +103,39 @@ describe('grant-account', () => {
     expect(r.code).toBe(0);
     expect(puts()).toHaveLength(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ DryRun: true, Operation: 'PutBucketPolicy', Prefix: 'alice/', Plan: [{ service: 's3', operation: 'PutBucketPolicy', input: { Bucket: 'photos' } }] });
+    expect(out).toMatchObject({
+      DryRun: true,
+      Operation: 'PutBucketPolicy',
+      Prefix: 'alice/',
+      Plan: [{ service: 's3', operation: 'PutBucketPolicy', input: { Bucket: 'photos' } }],
+    });
     expect(out.Plan[0].input.Policy).toEqual(out.Policy);
     expect(r.stderr).toMatch(/would put the bucket policy of photos: add S3Share/);
   });
 
   it.each([
     ['ObjectWriter', { OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' as const }] } }, /has Object Ownership ObjectWriter/],
-    ['BucketOwnerPreferred', { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' as const }] } }, /has Object Ownership BucketOwnerPreferred/],
+    [
+      'BucketOwnerPreferred',
+      { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' as const }] } },
+      /has Object Ownership BucketOwnerPreferred/,
+    ],
     ['no controls', awsError('OwnershipControlsNotFoundError', 404), /has Object Ownership ObjectWriter/],
     ['unreadable', awsError('AccessDenied', 403), /could not read the Object Ownership of photos \(access denied/],
-  ])('a write grant on a bucket with %s requires bucket-owner-full-control and recommends BucketOwnerEnforced', async (_n, answer, warning) => {
-    s3.on(GetBucketPolicyCommand).resolves({ Policy: STORED });
-    if (answer instanceof Error) s3.on(GetBucketOwnershipControlsCommand).rejects(answer);
-    else s3.on(GetBucketOwnershipControlsCommand).resolves(answer);
-    const r = await cli('grant-account', 'photos', '--account', '111122223333', '--write-only');
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(warning);
-    expect(r.stderr).toMatch(/ObjectOwnership=BucketOwnerEnforced/);
-    const sent = JSON.parse(puts()[0]!.args[0].input.Policy!);
-    expect(sent.Statement.at(-1)).toMatchObject({ Sid: 'S3ShareWrite111122223333RequireBucketOwnerFullControl', Effect: 'Deny' });
-  });
+  ])(
+    'a write grant on a bucket with %s requires bucket-owner-full-control and recommends BucketOwnerEnforced',
+    async (_n, answer, warning) => {
+      s3.on(GetBucketPolicyCommand).resolves({ Policy: STORED });
+      if (answer instanceof Error) s3.on(GetBucketOwnershipControlsCommand).rejects(answer);
+      else s3.on(GetBucketOwnershipControlsCommand).resolves(answer);
+      const r = await cli('grant-account', 'photos', '--account', '111122223333', '--write-only');
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(warning);
+      expect(r.stderr).toMatch(/ObjectOwnership=BucketOwnerEnforced/);
+      const sent = JSON.parse(puts()[0]!.args[0].input.Policy!);
+      expect(sent.Statement.at(-1)).toMatchObject({ Sid: 'S3ShareWrite111122223333RequireBucketOwnerFullControl', Effect: 'Deny' });
+    },
+  );
 
   it('a write grant on a BucketOwnerEnforced bucket adds no Deny', async () => {
     s3.on(GetBucketPolicyCommand).resolves({ Policy: STORED });
@@ -109,11 +149,20 @@ describe('grant-account', () => {
     const r = await cli('grant-account', 'photos', '--account', '111122223333');
     expect(r.code).toBe(1);
     expect(puts()).toHaveLength(0);
-    expect(oneErrorLine(r.stderr)).toMatch(/^error: the bucket policy of photos is not valid JSON: .*s3-share will not overwrite a policy it cannot read/);
+    expect(oneErrorLine(r.stderr)).toMatch(
+      /^error: the bucket policy of photos is not valid JSON: .*s3-share will not overwrite a policy it cannot read/,
+    );
   });
 
   it('a merged policy over the 20 KB limit is one error line, nothing written', async () => {
-    const big = { Version: '2012-10-17', Statement: Array.from({ length: 70 }, (_, i) => ({ ...OTHER, Sid: `S${i}`, Resource: `arn:aws:s3:::photos/${'x'.repeat(280)}${i}/*` })) };
+    const big = {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 70 }, (_, i) => ({
+        ...OTHER,
+        Sid: `S${i}`,
+        Resource: `arn:aws:s3:::photos/${'x'.repeat(280)}${i}/*`,
+      })),
+    };
     s3.on(GetBucketPolicyCommand).resolves({ Policy: JSON.stringify(big) });
     const r = await cli('grant-account', 'photos', '--account', '111122223333');
     expect(r.code).toBe(2);
@@ -125,7 +174,9 @@ describe('grant-account', () => {
     s3.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucket', 404));
     const r = await cli('grant-account', 'nope-bucket', '--account', '111122223333');
     expect(r.code).toBe(1);
-    expect(oneErrorLine(r.stderr)).toBe('error: bucket nope-bucket does not exist (NoSuchBucket): check the name and --region, or create it');
+    expect(oneErrorLine(r.stderr)).toBe(
+      'error: bucket nope-bucket does not exist (NoSuchBucket): check the name and --region, or create it',
+    );
   });
 
   it('PutBucketPolicy refused by AWS is exit 1 with the code', async () => {
@@ -158,18 +209,31 @@ describe('grant-account', () => {
 
 describe('revoke-account', () => {
   const granted = () =>
-    JSON.stringify(mergeGrant({ document: JSON.parse(STORED), statements: [OTHER] }, { bucket: 'photos', principal: parseAccountPrincipal('111122223333'), mode: 'read-only' }).policy);
+    JSON.stringify(
+      mergeGrant(
+        { document: JSON.parse(STORED), statements: [OTHER] },
+        { bucket: 'photos', principal: parseAccountPrincipal('111122223333'), mode: 'read-only' },
+      ).policy,
+    );
 
   it('removes the account and puts back exactly the rest', async () => {
     s3.on(GetBucketPolicyCommand).resolves({ Policy: granted() });
     const r = await cli('revoke-account', 'photos', '--account', '111122223333');
     expect(r.code).toBe(0);
     expect(puts()[0]!.args[0].input.Policy).toBe(STORED);
-    expect(JSON.parse(r.stdout)).toMatchObject({ Operation: 'PutBucketPolicy', Kept: 1, Removed: ['S3ShareRead111122223333ListBucketAndFindRegion', 'S3ShareRead111122223333ReadObjects'] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      Operation: 'PutBucketPolicy',
+      Kept: 1,
+      Removed: ['S3ShareRead111122223333ListBucketAndFindRegion', 'S3ShareRead111122223333ReadObjects'],
+    });
   });
 
   it('deletes the policy when nothing else is left', async () => {
-    s3.on(GetBucketPolicyCommand).resolves({ Policy: JSON.stringify(mergeGrant(null, { bucket: 'photos', principal: parseAccountPrincipal('111122223333'), mode: 'read-only' }).policy) });
+    s3.on(GetBucketPolicyCommand).resolves({
+      Policy: JSON.stringify(
+        mergeGrant(null, { bucket: 'photos', principal: parseAccountPrincipal('111122223333'), mode: 'read-only' }).policy,
+      ),
+    });
     const r = await cli('revoke-account', 'photos', '--account', '111122223333');
     expect(r.code).toBe(0);
     expect(puts()).toHaveLength(0);

@@ -19,7 +19,15 @@ const ALLOW_ALL_S3 = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Act
 // the other accounts nothing.
 const CUSTOMER_POLICY = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Sid: 'Backup', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:role/backup` }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::photos/*' }],
+  Statement: [
+    {
+      Sid: 'Backup',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${OWNER}:role/backup` },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::photos/*',
+    },
+  ],
 });
 
 type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
@@ -137,7 +145,12 @@ describe('an account grant merged into a bucket policy (IAM simulator, cross-acc
   });
 
   it('with the ownership requirement, an upload must carry bucket-owner-full-control', async () => {
-    const policy = merged({ principal: parseAccountPrincipal('111122223333'), mode: 'write-only', prefix: 'alice/', requireBucketOwnerFullControl: true });
+    const policy = merged({
+      principal: parseAccountPrincipal('111122223333'),
+      mode: 'write-only',
+      prefix: 'alice/',
+      requireBucketOwnerFullControl: true,
+    });
     const put = (ctx: Record<string, string>) => decide(policy, CAROL, 's3:PutObject', 'arn:aws:s3:::photos/alice/x', ctx);
     expect(await put({})).toBe('ExplicitlyDenied');
     expect(await put({ 's3:x-amz-acl': 'public-read' })).toBe('ExplicitlyDenied');

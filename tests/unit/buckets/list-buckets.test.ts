@@ -28,7 +28,9 @@ beforeEach(() => {
 
 describe('listBuckets', () => {
   beforeEach(() => {
-    s3Mock.on(ListBucketsCommand).resolves({ Buckets: [{ Name: 'a', CreationDate: new Date('2024-01-01T00:00:00Z') }, { Name: 'b' }, { Name: 'c' }] });
+    s3Mock
+      .on(ListBucketsCommand)
+      .resolves({ Buckets: [{ Name: 'a', CreationDate: new Date('2024-01-01T00:00:00Z') }, { Name: 'b' }, { Name: 'c' }] });
   });
 
   it('lists every bucket, or only the named ones and reports the missing', async () => {
@@ -61,7 +63,12 @@ describe('listBuckets', () => {
     s3Mock.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: { BlockPublicAcls: true } });
     s3Mock.on(GetBucketPolicyCommand).rejects(awsError('AccessDenied'));
     const [b] = await all(listBuckets(s3, { names: ['b'], details: true, concurrency: 4 }));
-    expect(b).toMatchObject({ Region: 'us-east-1', Versioning: 'Off', PublicAccessBlock: { BlockPublicAcls: true }, DetailErrors: { HasBucketPolicy: 'AccessDenied' } });
+    expect(b).toMatchObject({
+      Region: 'us-east-1',
+      Versioning: 'Off',
+      PublicAccessBlock: { BlockPublicAcls: true },
+      DetailErrors: { HasBucketPolicy: 'AccessDenied' },
+    });
     expect(b.HasBucketPolicy).toBeUndefined();
   });
 

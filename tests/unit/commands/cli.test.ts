@@ -77,7 +77,9 @@ describe('whoami', () => {
   it('reports AccessDenied on one line, exit 1, naming the action', async () => {
     stsMock
       .on(GetCallerIdentityCommand)
-      .rejects(Object.assign(new Error('User: x is not authorized to perform: sts:GetCallerIdentity'), { name: 'AccessDenied', $metadata: {} }));
+      .rejects(
+        Object.assign(new Error('User: x is not authorized to perform: sts:GetCallerIdentity'), { name: 'AccessDenied', $metadata: {} }),
+      );
     const r = await cli(['whoami']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
@@ -123,7 +125,12 @@ describe('list-users', () => {
   });
 
   it('prints NDJSON, CSV and TSV', async () => {
-    expect((await cli(['list-users', '--nl'])).stdout.trim().split('\n').map((l) => JSON.parse(l).UserName)).toEqual(['alice', 'bob']);
+    expect(
+      (await cli(['list-users', '--nl'])).stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).UserName),
+    ).toEqual(['alice', 'bob']);
     const csv = (await cli(['list-users', '--csv'])).stdout.split('\n');
     expect(csv[0]).toBe('UserName,UserId,Arn,Path,CreateDate,PasswordLastUsed,PermissionsBoundary');
     expect(csv[1]).toBe('alice,A1,arn:alice,/,2024-05-01T00:00:00.000Z,,');

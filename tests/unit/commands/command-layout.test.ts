@@ -20,9 +20,18 @@ function importsOf(file: string, text = readFileSync(file, 'utf8')): ImportRef[]
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const refs: ImportRef[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       refs.push({ specifier: node.moduleSpecifier.text, atLoad: !isTypeOnly(node) });
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       refs.push({ specifier: node.arguments[0].text, atLoad: false });
     }
     ts.forEachChild(node, visit);
@@ -37,7 +46,13 @@ function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean 
   if (!clause) return false; // a side-effect import
   if (clause.isTypeOnly) return true;
   const bindings = clause.namedBindings;
-  return !clause.name && !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+  return (
+    !clause.name &&
+    !!bindings &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 /** The source file a relative specifier names, or undefined for a package. */
@@ -106,7 +121,10 @@ describe('src/commands', () => {
 
   it('the checks above see what they look for', () => {
     const file = join(COMMANDS_DIR, 'rotate-key.ts');
-    const refs = importsOf(file, "import type { A } from './a';\nimport { type B } from './b';\nimport { c } from './create';\nconst m = await import('../services/x');\n");
+    const refs = importsOf(
+      file,
+      "import type { A } from './a';\nimport { type B } from './b';\nimport { c } from './create';\nconst m = await import('../services/x');\n",
+    );
     expect(refs).toEqual([
       { specifier: './a', atLoad: false },
       { specifier: './b', atLoad: false },

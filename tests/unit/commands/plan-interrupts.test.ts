@@ -1,7 +1,13 @@
 // A signal during grant-account or revoke-account stops the plan the way it stops create's: the
 // bucket policy is not written, the run ends with the signal's exit code, and no result is
 // printed as if it had changed.
-import { DeleteBucketPolicyCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketPolicyCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  PutBucketPolicyCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../../src/cli';
 import { fakeIo } from '../support/fake-io';
@@ -11,7 +17,13 @@ const s3 = mockClient(S3Client);
 const GRANTED = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'S3ShareRead111122223333ReadObjects', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::photos/*' },
+    {
+      Sid: 'S3ShareRead111122223333ReadObjects',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::photos/*',
+    },
   ],
 });
 
@@ -83,7 +95,9 @@ async function interruptedWhileWriting(args: string[], policy: string | undefine
 
 describe('a signal while the bucket policy is being written', () => {
   it('grant-account on a bucket with no policy: the new policy is deleted again', async () => {
-    s3.on(GetBucketPolicyCommand).rejects(Object.assign(new Error('none'), { name: 'NoSuchBucketPolicy', $metadata: { httpStatusCode: 404 } }));
+    s3.on(GetBucketPolicyCommand).rejects(
+      Object.assign(new Error('none'), { name: 'NoSuchBucketPolicy', $metadata: { httpStatusCode: 404 } }),
+    );
     const f = fakeIo(CREDS);
     s3.on(PutBucketPolicyCommand).callsFake(async () => {
       f.interrupt('SIGINT');
@@ -98,7 +112,8 @@ describe('a signal while the bucket policy is being written', () => {
   });
 
   it('grant-account on a bucket with a policy: the text read is put back exactly', async () => {
-    const before = '{"Version":"2012-10-17","Statement":[{"Sid":"Keep","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/*","Note":1.0}]}';
+    const before =
+      '{"Version":"2012-10-17","Statement":[{"Sid":"Keep","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/*","Note":1.0}]}';
     const r = await interruptedWhileWriting(['grant-account', 'photos', '--account', '111122223333', '--read-only'], before);
     expect(r.code).toBe(130);
     const puts = s3.commandCalls(PutBucketPolicyCommand).map((c) => c.args[0].input.Policy);

@@ -58,11 +58,16 @@ describe('s3-share policy', () => {
   });
 
   it('reads --policy from a file, literal JSON or stdin', async () => {
-    const template = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::$!BUCKET_NAME!$/$!PREFIX!$*"}]}';
+    const template =
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::$!BUCKET_NAME!$/$!PREFIX!$*"}]}';
     const file = join(dir, 'template.json');
     writeFileSync(file, template);
     const expected = ['arn:aws:s3:::photos/alice/*', 'arn:aws:s3:::videos/alice/*'];
-    for (const [value, stdin] of [[file, ''], [`  ${template}`, ''], ['-', template]] as const) {
+    for (const [value, stdin] of [
+      [file, ''],
+      [`  ${template}`, ''],
+      ['-', template],
+    ] as const) {
       const r = await policy(['photos', 'videos', '--policy', value, '--prefix', 'alice/', '--nl'], stdin);
       expect(r).toMatchObject({ code: 0, stderr: '' });
       expect(JSON.parse(r.stdout).Statement[0].Resource).toEqual(expected);
@@ -79,7 +84,11 @@ describe('s3-share policy', () => {
       '{"Effect":"Allow","Action":"s3:GetBucketTagging","Resource":"arn:aws:s3:::photos"}',
     ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).Statement.map((s: { Action: unknown }) => s.Action).slice(2)).toEqual(['s3:PutObjectTagging', 's3:GetBucketTagging']);
+    expect(
+      JSON.parse(r.stdout)
+        .Statement.map((s: { Action: unknown }) => s.Action)
+        .slice(2),
+    ).toEqual(['s3:PutObjectTagging', 's3:GetBucketTagging']);
   });
 
   it('prints the public-read bucket policy with --public-bucket', async () => {
@@ -87,7 +96,9 @@ describe('s3-share policy', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'PublicReadObjects', Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::site-assets/*' }],
+      Statement: [
+        { Sid: 'PublicReadObjects', Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::site-assets/*' },
+      ],
     });
   });
 
@@ -95,26 +106,58 @@ describe('s3-share policy', () => {
     const names = (n: number) => Array.from({ length: n }, (_, i) => `company-data-bucket-${String(i + 1).padStart(3, '0')}`);
     const big = await policy([...names(20), '--nl']);
     expect(big.code).toBe(0);
-    expect(big.stderr).toMatch(/^warning: the policy is 2,1\d\d characters \(not counting whitespace\), over the 2,048 limit of a user's inline policies and of a session policy: it fits only a managed policy/);
+    expect(big.stderr).toMatch(
+      /^warning: the policy is 2,1\d\d characters \(not counting whitespace\), over the 2,048 limit of a user's inline policies and of a session policy: it fits only a managed policy/,
+    );
     const huge = await policy([...names(80)]);
     expect(huge.code).toBe(2);
     expect(huge.stdout).toBe('');
-    expect(huge.stderr).toMatch(/^error: the policy is [\d,]+ characters \(not counting whitespace\), over the 6,144-character limit of a managed policy: share fewer buckets per user, or shorten the statements\n$/);
+    expect(huge.stderr).toMatch(
+      /^error: the policy is [\d,]+ characters \(not counting whitespace\), over the 6,144-character limit of a managed policy: share fewer buckets per user, or shorten the statements\n$/,
+    );
   });
 
   it.each<[string, string[], RegExp]>([
-    ['--read-only with --write-only', ['photos', '--read-only', '--write-only'], /^error: --read-only and --write-only conflict: leave both out for read-write access$/],
-    ['--policy with a mode', ['photos', '--policy', '{}', '--read-only'], /^error: --policy and --read-only conflict: a custom policy says itself what it allows, use one of them$/],
-    ['--public-bucket with a mode', ['photos', '--public-bucket', '--write-only'], /^error: --public-bucket and --write-only conflict: --public-bucket prints the bucket policy that makes every object public, use it alone$/],
+    [
+      '--read-only with --write-only',
+      ['photos', '--read-only', '--write-only'],
+      /^error: --read-only and --write-only conflict: leave both out for read-write access$/,
+    ],
+    [
+      '--policy with a mode',
+      ['photos', '--policy', '{}', '--read-only'],
+      /^error: --policy and --read-only conflict: a custom policy says itself what it allows, use one of them$/,
+    ],
+    [
+      '--public-bucket with a mode',
+      ['photos', '--public-bucket', '--write-only'],
+      /^error: --public-bucket and --write-only conflict: --public-bucket prints the bucket policy that makes every object public, use it alone$/,
+    ],
     ['--public-bucket with --prefix', ['photos', '--public-bucket', '--prefix', 'a/'], /^error: --public-bucket and --prefix conflict/],
     ['--public-bucket with --policy', ['photos', '--public-bucket', '--policy', '{}'], /^error: --public-bucket and --policy conflict/],
-    ['--public-bucket with two buckets', ['photos', 'videos', '--public-bucket'], /^error: --public-bucket takes one bucket, not 2: run it once per bucket$/],
+    [
+      '--public-bucket with two buckets',
+      ['photos', 'videos', '--public-bucket'],
+      /^error: --public-bucket takes one bucket, not 2: run it once per bucket$/,
+    ],
     ['a bad bucket name', ['Photos'], /^error: bucket name 'Photos' has uppercase letters/],
     ['a bad prefix', ['photos', '--prefix', 'a/../b'], /^error: prefix 'a\/\.\.\/b' has a '\.' or '\.\.' segment/],
-    ['a missing --policy file', ['photos', '--policy', join(dir, 'nope.json')], /^error: cannot read --policy file .*nope\.json: no such file: give a file path, JSON text starting with '\{', or - for stdin$/],
+    [
+      'a missing --policy file',
+      ['photos', '--policy', join(dir, 'nope.json')],
+      /^error: cannot read --policy file .*nope\.json: no such file: give a file path, JSON text starting with '\{', or - for stdin$/,
+    ],
     ['a directory as --policy', ['photos', '--policy', dir], /: it is a directory: give a file path/],
-    ['malformed --policy JSON', ['photos', '--policy', '{"Version": "2012-10-17", "Statement": [}'], /^error: --policy is not valid JSON: unexpected '}' at line 1, column 41/],
-    ['a misspelt action in --statement', ['photos', '--statement', '{"Effect":"Allow","Action":"s3:GetObjects","Resource":"*"}'], /^error: --statement has Action "s3:GetObjects", which is not a known s3 action: did you mean "s3:GetObject"\?$/],
+    [
+      'malformed --policy JSON',
+      ['photos', '--policy', '{"Version": "2012-10-17", "Statement": [}'],
+      /^error: --policy is not valid JSON: unexpected '}' at line 1, column 41/,
+    ],
+    [
+      'a misspelt action in --statement',
+      ['photos', '--statement', '{"Effect":"Allow","Action":"s3:GetObjects","Resource":"*"}'],
+      /^error: --statement has Action "s3:GetObjects", which is not a known s3 action: did you mean "s3:GetObject"\?$/,
+    ],
   ])('refuses %s with one line and exit 2', async (_name, args, expected) => {
     const r = await policy(args);
     expect(r.code).toBe(2);

@@ -41,7 +41,9 @@ beforeEach(() => {
   s3.on(HeadBucketCommand).resolves({});
   iam.on(GetUserCommand).rejects(awsError('NoSuchEntityException', 404));
   iam.on(GetAccountPasswordPolicyCommand).rejects(awsError('NoSuchEntityException', 404));
-  iam.on(CreateAccessKeyCommand).resolves({ AccessKey: { UserName: 'u', AccessKeyId: 'AKIANEW', SecretAccessKey: 'S'.repeat(40), Status: 'Active', CreateDate: new Date() } });
+  iam.on(CreateAccessKeyCommand).resolves({
+    AccessKey: { UserName: 'u', AccessKeyId: 'AKIANEW', SecretAccessKey: 'S'.repeat(40), Status: 'Active', CreateDate: new Date() },
+  });
 });
 
 const writes = () =>
@@ -56,7 +58,9 @@ describe('--bucket-owner', () => {
     const r = await create(['partner-data', '--read-only', '--bucket-owner', '111122223333']);
     expect(r.code).toBe(0);
     expect(s3.commandCalls(HeadBucketCommand)[0]!.args[0].input).toEqual({ Bucket: 'partner-data', ExpectedBucketOwner: '111122223333' });
-    expect(r.stderr).toMatch(/bucket partner-data exists but these credentials may not look at it \(403\): taking it to be account 111122223333's/);
+    expect(r.stderr).toMatch(
+      /bucket partner-data exists but these credentials may not look at it \(403\): taking it to be account 111122223333's/,
+    );
     expect(r.stderr).not.toMatch(/^error|warning/m);
     expect(writes()).toEqual(['CreateUser', 'PutUserPolicy', 'CreateAccessKey']);
     const doc = JSON.parse(iam.commandCalls(PutUserPolicyCommand)[0]!.args[0].input.PolicyDocument!) as PolicyDocument;
@@ -108,7 +112,12 @@ async function decide(identity: PolicyDocument, action: string, resource: string
       ...(boundary ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: boundary }] } : {}),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      request: { action, principal: `arn:aws:iam::${ACCOUNT}:user/s3.read-only.photos`, resource: { accountId: ACCOUNT, resource }, contextVariables: {} },
+      request: {
+        action,
+        principal: `arn:aws:iam::${ACCOUNT}:user/s3.read-only.photos`,
+        resource: { accountId: ACCOUNT, resource },
+        contextVariables: {},
+      },
     },
     {},
   );
@@ -137,20 +146,39 @@ describe('--console --password-reset-required', () => {
     expect(await decide(doc, 'iam:CreateAccessKey', userArn)).toBe('ImplicitlyDenied');
     expect(await decide(doc, 's3:GetObject', 'arn:aws:s3:::photos/a.txt')).toBe('Allowed');
     // Why the boundary has to go: an S3-only boundary (AmazonS3ReadOnlyAccess's statements) blocks it.
-    const s3Only: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:Get*', 's3:List*', 's3:Describe*', 's3-object-lambda:Get*', 's3-object-lambda:List*'], Resource: '*' }] };
+    const s3Only: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:Get*', 's3:List*', 's3:Describe*', 's3-object-lambda:Get*', 's3-object-lambda:List*'],
+          Resource: '*',
+        },
+      ],
+    };
     expect(await decide(doc, 'iam:ChangePassword', userArn, s3Only)).toBe('ImplicitlyDenied');
   });
 
   it('without reset-required the policy has no IAM statement and the default boundary stays', async () => {
     await create(['photos', '--read-only', '--console']);
-    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input.PermissionsBoundary).toBe('arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess');
+    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input.PermissionsBoundary).toBe(
+      'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+    );
     expect(iam.commandCalls(PutUserPolicyCommand)[0]!.args[0].input.PolicyDocument).not.toContain('iam:');
   });
 
   it('an explicit boundary ARN with reset-required is a usage error; none is fine', async () => {
-    const r = await create(['photos', '--console', '--password-reset-required', '--user-permissions-boundary', 'arn:aws:iam::aws:policy/AmazonS3FullAccess']);
+    const r = await create([
+      'photos',
+      '--console',
+      '--password-reset-required',
+      '--user-permissions-boundary',
+      'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: --user-permissions-boundary ARN and --password-reset-required conflict: the user must be allowed iam:ChangePassword/);
+    expect(r.stderr).toMatch(
+      /^error: --user-permissions-boundary ARN and --password-reset-required conflict: the user must be allowed iam:ChangePassword/,
+    );
     expect(iam.calls()).toHaveLength(0);
     const none = await create(['photos', '--console', '--password-reset-required', '--user-permissions-boundary', 'none']);
     expect(none.code).toBe(0);
@@ -159,27 +187,52 @@ describe('--console --password-reset-required', () => {
 
   it('a reused user that keeps a boundary is warned', async () => {
     iam.on(GetUserCommand).resolves({
-      User: { UserName: 'bob', Arn: 'arn:aws:iam::123456789012:user/bob', UserId: 'x', Path: '/', CreateDate: new Date(), PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess', PermissionsBoundaryType: 'PermissionsBoundaryPolicy' } },
+      User: {
+        UserName: 'bob',
+        Arn: 'arn:aws:iam::123456789012:user/bob',
+        UserId: 'x',
+        Path: '/',
+        CreateDate: new Date(),
+        PermissionsBoundary: {
+          PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+          PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+        },
+      },
     });
     iam.on(GetLoginProfileCommand).rejects(awsError('NoSuchEntityException', 404));
     iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
     iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
     const r = await create(['photos', '--username', 'bob', '--console', '--password-reset-required']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/warning: user bob keeps its permissions boundary arn:aws:iam::aws:policy\/AmazonS3FullAccess: unless it allows iam:ChangePassword/);
+    expect(r.stderr).toMatch(
+      /warning: user bob keeps its permissions boundary arn:aws:iam::aws:policy\/AmazonS3FullAccess: unless it allows iam:ChangePassword/,
+    );
   });
 });
 
 describe("a reused user's inline policies in total", () => {
   const big = (chars: number): string =>
-    encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${'x'.repeat(chars)}/*` }] }, null, 2));
+    encodeURIComponent(
+      JSON.stringify(
+        {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${'x'.repeat(chars)}/*` }],
+        },
+        null,
+        2,
+      ),
+    );
   beforeEach(() => {
-    iam.on(GetUserCommand).resolves({ User: { UserName: 'bob', Arn: 'arn:aws:iam::123456789012:user/bob', UserId: 'x', Path: '/', CreateDate: new Date() } });
+    iam
+      .on(GetUserCommand)
+      .resolves({ User: { UserName: 'bob', Arn: 'arn:aws:iam::123456789012:user/bob', UserId: 'x', Path: '/', CreateDate: new Date() } });
     iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [] });
   });
 
   it('measures a stored (URL-encoded, pretty) document without its whitespace', () => {
-    expect(storedPolicySize(encodeURIComponent('{ "Version": "2012-10-17",\n "Statement": [] }'))).toBe('{"Version":"2012-10-17","Statement":[]}'.length);
+    expect(storedPolicySize(encodeURIComponent('{ "Version": "2012-10-17",\n "Statement": [] }'))).toBe(
+      '{"Version":"2012-10-17","Statement":[]}'.length,
+    );
     expect(storedPolicySize('not json %zz')).toBe('notjson%zz'.length);
   });
 
@@ -189,7 +242,9 @@ describe("a reused user's inline policies in total", () => {
     const r = await create(['photos', '--read-only', '--username', 'bob']);
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
-    expect(r.stderr).toMatch(/error: user bob's inline policies would total [\d,]+ characters \(not counting whitespace\), over AWS's 2,048-character limit for all of a user's inline policies: its 2 other inline policies have [\d,]+ and s3-share\.read-only\.[0-9a-f]{8} [\d,]+; remove one/);
+    expect(r.stderr).toMatch(
+      /error: user bob's inline policies would total [\d,]+ characters \(not counting whitespace\), over AWS's 2,048-character limit for all of a user's inline policies: its 2 other inline policies have [\d,]+ and s3-share\.read-only\.[0-9a-f]{8} [\d,]+; remove one/,
+    );
     expect(iam.commandCalls(GetUserPolicyCommand)).toHaveLength(2);
     expect(writes()).toEqual([]);
   });
@@ -206,7 +261,9 @@ describe("a reused user's inline policies in total", () => {
     // Learn the name the grant gets, then have the user hold a large old copy of it.
     iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
     const dry = await create(['photos', '--read-only', '--username', 'bob', '--dry-run']);
-    const name = (JSON.parse(dry.stdout) as Array<{ operation: string; input: { PolicyName?: string } }>).find((s) => s.operation === 'PutUserPolicy')!.input.PolicyName!;
+    const name = (JSON.parse(dry.stdout) as Array<{ operation: string; input: { PolicyName?: string } }>).find(
+      (s) => s.operation === 'PutUserPolicy',
+    )!.input.PolicyName!;
     iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [name, 'old-b'] });
     iam.on(GetUserPolicyCommand).resolves({ UserName: 'bob', PolicyName: 'p', PolicyDocument: big(1200) });
     const r = await create(['photos', '--read-only', '--username', 'bob']);
@@ -220,7 +277,10 @@ describe('--website', () => {
     s3.on(GetBucketWebsiteCommand).resolves({ IndexDocument: { Suffix: 'home.html' } });
     const dry = await create(['site', '--website', '--dry-run']);
     const plan = JSON.parse(dry.stdout) as Array<{ operation: string; input: Record<string, unknown> }>;
-    expect(plan[0]).toMatchObject({ operation: 'PutBucketWebsite', input: { Bucket: 'site', WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: 'error.html' } } } });
+    expect(plan[0]).toMatchObject({
+      operation: 'PutBucketWebsite',
+      input: { Bucket: 'site', WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: 'error.html' } } },
+    });
     expect(writes()).toEqual([]);
 
     iam.on(CreateAccessKeyCommand).rejects(awsError('AccessDenied', 403));

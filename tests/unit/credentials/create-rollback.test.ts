@@ -27,7 +27,13 @@ const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
-const NEW_KEY = { UserName: 's3.read-only.photos', AccessKeyId: 'AKIANEW', SecretAccessKey: SECRET, Status: 'Active' as const, CreateDate: new Date('2025-01-01T00:00:00Z') };
+const NEW_KEY = {
+  UserName: 's3.read-only.photos',
+  AccessKeyId: 'AKIANEW',
+  SecretAccessKey: SECRET,
+  Status: 'Active' as const,
+  CreateDate: new Date('2025-01-01T00:00:00Z'),
+};
 const reporter = { info() {}, warn() {} };
 
 beforeEach(() => {
@@ -54,7 +60,12 @@ const deletedKeys = () => iam.commandCalls(DeleteAccessKeyCommand).map((c) => c.
 describe('create rolls back the access key it made', () => {
   it('when a step after CreateAccessKey fails: DeleteAccessKey for exactly the new key', async () => {
     const region = 'us-east-1';
-    const clients = { iam: new IAMClient({ region }), sts: new STSClient({ region }), s3: new S3Client({ region }), s3InRegion: async () => new S3Client({ region }) };
+    const clients = {
+      iam: new IAMClient({ region }),
+      sts: new STSClient({ region }),
+      s3: new S3Client({ region }),
+      s3InRegion: async () => new S3Client({ region }),
+    };
     const plan = await planCreate(
       clients,
       {
@@ -79,7 +90,9 @@ describe('create rolls back the access key it made', () => {
     });
     const err = await executePlan({ steps: [...plan.steps, later] }, { reporter }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OperationError);
-    expect((err as Error).message).toMatch(/^a later step failed: later step failed; rolled back: delete access key AKIANEW of user s3\.read-only\.photos, /);
+    expect((err as Error).message).toMatch(
+      /^a later step failed: later step failed; rolled back: delete access key AKIANEW of user s3\.read-only\.photos, /,
+    );
     expect(deletedKeys()).toEqual([{ UserName: 's3.read-only.photos', AccessKeyId: 'AKIANEW' }]);
     expect(writes()).toEqual(['CreateUser', 'PutUserPolicy', 'CreateAccessKey', 'DeleteAccessKey', 'DeleteUserPolicy', 'DeleteUser']);
   });
@@ -102,8 +115,12 @@ describe('create rolls back the access key it made', () => {
 
   it('rotate-key too: a signal during CreateAccessKey deletes the new key and leaves the old one', async () => {
     const f = fakeIo(CREDS);
-    iam.on(GetUserCommand).resolves({ User: { UserName: 'alice', Arn: 'arn:aws:iam::123456789012:user/alice', UserId: 'x', Path: '/', CreateDate: new Date() } });
-    iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: 'AKIAOLD', Status: 'Active', CreateDate: new Date('2024-01-01T00:00:00Z') }] });
+    iam.on(GetUserCommand).resolves({
+      User: { UserName: 'alice', Arn: 'arn:aws:iam::123456789012:user/alice', UserId: 'x', Path: '/', CreateDate: new Date() },
+    });
+    iam
+      .on(ListAccessKeysCommand)
+      .resolves({ AccessKeyMetadata: [{ AccessKeyId: 'AKIAOLD', Status: 'Active', CreateDate: new Date('2024-01-01T00:00:00Z') }] });
     iam.on(CreateAccessKeyCommand).callsFake(async () => {
       f.interrupt('SIGTERM');
       return { AccessKey: { ...NEW_KEY, UserName: 'alice' } };
@@ -125,7 +142,10 @@ describe("create's rollback leaves what an existing user had", () => {
     Path: '/',
     CreateDate: new Date(),
     // Already the boundary create would set, so the plan has no boundary step to undo.
-    PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', PermissionsBoundaryType: 'PermissionsBoundaryPolicy' as const },
+    PermissionsBoundary: {
+      PermissionsBoundaryArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      PermissionsBoundaryType: 'PermissionsBoundaryPolicy' as const,
+    },
   };
   const ARGS = ['photos', '--read-only', '--username', 'bob', '--console'];
 
@@ -138,7 +158,9 @@ describe("create's rollback leaves what an existing user had", () => {
   async function policyName(): Promise<string> {
     iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
     const r = await create([...ARGS, '--dry-run']);
-    const put = (JSON.parse(r.stdout) as Array<{ operation: string; input: { PolicyName: string } }>).find((s) => s.operation === 'PutUserPolicy');
+    const put = (JSON.parse(r.stdout) as Array<{ operation: string; input: { PolicyName: string } }>).find(
+      (s) => s.operation === 'PutUserPolicy',
+    );
     iam.resetHistory();
     return put!.input.PolicyName;
   }

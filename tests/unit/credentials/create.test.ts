@@ -34,7 +34,13 @@ beforeEach(() => {
   iam.on(GetUserCommand).rejects(awsError('NoSuchEntityException', 404));
   iam.on(GetAccountPasswordPolicyCommand).rejects(awsError('NoSuchEntityException', 404));
   iam.on(CreateAccessKeyCommand).resolves({
-    AccessKey: { UserName: 'u', AccessKeyId: 'AKIANEW', SecretAccessKey: SECRET, Status: 'Active', CreateDate: new Date('2025-01-01T00:00:00Z') },
+    AccessKey: {
+      UserName: 'u',
+      AccessKeyId: 'AKIANEW',
+      SecretAccessKey: SECRET,
+      Status: 'Active',
+      CreateDate: new Date('2025-01-01T00:00:00Z'),
+    },
   });
 });
 
@@ -68,7 +74,11 @@ describe('create', () => {
     await create(['photos']);
     expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input.PermissionsBoundary).toBe('arn:aws-cn:iam::aws:policy/AmazonS3FullAccess');
     iam.resetHistory();
-    await create(['photos', '--policy', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::$!BUCKET_NAME!$/*"}]}']);
+    await create([
+      'photos',
+      '--policy',
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::$!BUCKET_NAME!$/*"}]}',
+    ]);
     expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input).toEqual({ UserName: 's3.custom.photos' });
   });
 
@@ -117,7 +127,9 @@ describe('create', () => {
   });
 
   it('an existing user with 2 keys: a clear error, nothing created', async () => {
-    iam.on(GetUserCommand).resolves({ User: { UserName: 'bob', Arn: 'arn:aws:iam::123456789012:user/bob', UserId: 'x', Path: '/', CreateDate: new Date() } });
+    iam
+      .on(GetUserCommand)
+      .resolves({ User: { UserName: 'bob', Arn: 'arn:aws:iam::123456789012:user/bob', UserId: 'x', Path: '/', CreateDate: new Date() } });
     iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: 'A1' }, { AccessKeyId: 'A2' }] });
     const r = await create(['photos', '--username', 'bob']);
     expect(r.code).toBe(1);
@@ -126,13 +138,21 @@ describe('create', () => {
   });
 
   it('an existing user is reused: policy added and a key made, and rollback never deletes the user', async () => {
-    iam.on(GetUserCommand).resolves({ User: { UserName: 'bob', Arn: 'arn:aws:iam::123456789012:user/bob', UserId: 'x', Path: '/', CreateDate: new Date() } });
+    iam
+      .on(GetUserCommand)
+      .resolves({ User: { UserName: 'bob', Arn: 'arn:aws:iam::123456789012:user/bob', UserId: 'x', Path: '/', CreateDate: new Date() } });
     iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: 'A1' }] });
     iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
     iam.on(CreateAccessKeyCommand).rejects(awsError('LimitExceededException', 409));
     const r = await create(['photos', '--username', 'bob']);
     expect(r.code).toBe(1);
-    expect(writes()).toEqual(['PutUserPermissionsBoundary', 'PutUserPolicy', 'CreateAccessKey', 'DeleteUserPolicy', 'DeleteUserPermissionsBoundary']);
+    expect(writes()).toEqual([
+      'PutUserPermissionsBoundary',
+      'PutUserPolicy',
+      'CreateAccessKey',
+      'DeleteUserPolicy',
+      'DeleteUserPermissionsBoundary',
+    ]);
     expect(iam.commandCalls(DeleteUserCommand)).toHaveLength(0);
   });
 
@@ -145,16 +165,34 @@ describe('create', () => {
     PutUserPolicy: 'DeleteUserPolicy',
     CreateLoginProfile: 'DeleteLoginProfile',
   };
-  const COMMANDS = { CreateBucket: CreateBucketCommand, CreateUser: CreateUserCommand, PutUserPolicy: PutUserPolicyCommand, CreateLoginProfile: CreateLoginProfileCommand, CreateAccessKey: CreateAccessKeyCommand };
+  const COMMANDS = {
+    CreateBucket: CreateBucketCommand,
+    CreateUser: CreateUserCommand,
+    PutUserPolicy: PutUserPolicyCommand,
+    CreateLoginProfile: CreateLoginProfileCommand,
+    CreateAccessKey: CreateAccessKeyCommand,
+  };
   it.each(FULL.map((op, i) => [op, i] as const))('failing %s rolls back exactly what came before it', async (op, i) => {
     s3.on(HeadBucketCommand).rejects(awsError('NotFound', 404));
     const mock = op === 'CreateBucket' ? s3 : iam;
-    (mock as unknown as { on(c: unknown): { rejects(e: Error): void } }).on(COMMANDS[op as keyof typeof COMMANDS]).rejects(awsError('AccessDenied', 403, `not authorized to perform: ${op === 'CreateBucket' ? 's3' : 'iam'}:${op}`));
+    (mock as unknown as { on(c: unknown): { rejects(e: Error): void } })
+      .on(COMMANDS[op as keyof typeof COMMANDS])
+      .rejects(awsError('AccessDenied', 403, `not authorized to perform: ${op === 'CreateBucket' ? 's3' : 'iam'}:${op}`));
     const r = await create(['newb', '-c', '--console', '--username', 'carol']);
     expect(r.code).toBe(1);
-    const expected = [...FULL.slice(0, i + 1), ...FULL.slice(0, i).reverse().map((o) => UNDO[o]!)];
+    const expected = [
+      ...FULL.slice(0, i + 1),
+      ...FULL.slice(0, i)
+        .reverse()
+        .map((o) => UNDO[o]!),
+    ];
     expect(writes()).toEqual(expected);
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('error:')),
+    ).toHaveLength(1);
     expect(r.stderr).toMatch(i === 0 ? /nothing had been created/ : /rolled back: /);
     expect(r.stdout).toBe('');
   });
@@ -166,7 +204,11 @@ describe('create', () => {
     expect(out.Password).toMatch(/^.{20,}$/);
     expect(out.ConsoleUrl).toBe('https://123456789012.signin.aws.amazon.com/console');
     expect(r.stderr).not.toContain(out.Password);
-    expect(iam.commandCalls(CreateLoginProfileCommand)[0]!.args[0].input).toEqual({ UserName: 's3.read-write.photos', Password: out.Password, PasswordResetRequired: true });
+    expect(iam.commandCalls(CreateLoginProfileCommand)[0]!.args[0].input).toEqual({
+      UserName: 's3.read-write.photos',
+      Password: out.Password,
+      PasswordResetRequired: true,
+    });
   });
 
   it('--password - reads the password from stdin and checks it against the policy', async () => {
@@ -183,7 +225,12 @@ describe('create', () => {
     const { GetRoleCommand } = await import('@aws-sdk/client-iam');
     iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException', 404));
     sts.on(AssumeRoleCommand).resolves({
-      Credentials: { AccessKeyId: 'ASIATEMP', SecretAccessKey: SECRET, SessionToken: 'TOKEN', Expiration: new Date('2025-01-01T01:00:00Z') },
+      Credentials: {
+        AccessKeyId: 'ASIATEMP',
+        SecretAccessKey: SECRET,
+        SessionToken: 'TOKEN',
+        Expiration: new Date('2025-01-01T01:00:00Z'),
+      },
     });
     const r = await create(['photos', '--duration', '15m', '--read-only']);
     expect(r.code).toBe(0);
@@ -196,7 +243,9 @@ describe('create', () => {
 
   it('--duration does not roll back a shared role that existed', async () => {
     const { GetRoleCommand, UpdateRoleCommand } = await import('@aws-sdk/client-iam');
-    iam.on(GetRoleCommand).resolves({ Role: { RoleName: 's3-share-temporary', MaxSessionDuration: 43200, Arn: 'a', Path: '/', RoleId: 'r', CreateDate: new Date() } });
+    iam.on(GetRoleCommand).resolves({
+      Role: { RoleName: 's3-share-temporary', MaxSessionDuration: 43200, Arn: 'a', Path: '/', RoleId: 'r', CreateDate: new Date() },
+    });
     sts.on(AssumeRoleCommand).rejects(awsError('AccessDenied', 403));
     const r = await create(['photos', '--duration', '1h']);
     expect(r.code).toBe(1);
@@ -215,7 +264,9 @@ describe('create', () => {
     expect(role.PermissionsBoundary).toBe('arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess');
     // delete-user recognises the role as pat's by this tag.
     expect(role.Tags).toEqual([{ Key: 's3-share:user', Value: 'pat' }]);
-    expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:user/pat' } });
+    expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Condition).toEqual({
+      ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:user/pat' },
+    });
     expect(iam.commandCalls(PutRolePolicyCommand)).toHaveLength(1);
     expect(JSON.parse(iam.commandCalls(PutUserPolicyCommand)[0]!.args[0].input.PolicyDocument!).Statement).toEqual([
       { Sid: 'AssumeTheShareRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::123456789012:role/photos-reader' },

@@ -10,7 +10,11 @@ const quiet = () => {
   const lines: string[] = [];
   return { lines, info: (m: string) => void lines.push(m), warn: (m: string) => void lines.push(m) };
 };
-const notYet = () => Object.assign(new Error('The security token included in the request is invalid'), { name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } });
+const notYet = () =>
+  Object.assign(new Error('The security token included in the request is invalid'), {
+    name: 'InvalidClientTokenId',
+    $metadata: { httpStatusCode: 403 },
+  });
 
 describe('waitForKey', () => {
   it('retries with doubling pauses (capped) until every probe passes, probing in order', async () => {
@@ -19,8 +23,20 @@ describe('waitForKey', () => {
     let sts = 0;
     let s3 = 0;
     const probes: Probe[] = [
-      { name: 'sts', run: async () => { calls.push('sts'); if (++sts < 4) throw notYet(); } },
-      { name: 's3', run: async () => { calls.push('s3'); if (++s3 < 3) throw notYet(); } },
+      {
+        name: 'sts',
+        run: async () => {
+          calls.push('sts');
+          if (++sts < 4) throw notYet();
+        },
+      },
+      {
+        name: 's3',
+        run: async () => {
+          calls.push('s3');
+          if (++s3 < 3) throw notYet();
+        },
+      },
     ];
     const r = quiet();
     const result = await waitForKey(probes, { reporter: r, sleep: c.sleep, now: c.now, initialDelayMs: 1000, maxDelayMs: 4000 });
@@ -54,7 +70,10 @@ describe('waitForKey', () => {
 
   it('probes S3 with ListObjectsV2 under a prefix (HeadBucket would be refused), HeadBucket otherwise, nothing when it cannot list', () => {
     const clients = { sts: {} as never, s3: {} as never };
-    expect(keyProbes(clients, { bucket: 'b', prefix: 'alice/', canList: true }).map((p) => p.name)).toEqual(['sts:GetCallerIdentity', 's3:ListBucket on b/alice/']);
+    expect(keyProbes(clients, { bucket: 'b', prefix: 'alice/', canList: true }).map((p) => p.name)).toEqual([
+      'sts:GetCallerIdentity',
+      's3:ListBucket on b/alice/',
+    ]);
     expect(keyProbes(clients, { bucket: 'b', canList: true }).map((p) => p.name)).toEqual(['sts:GetCallerIdentity', 's3:ListBucket on b']);
     expect(keyProbes(clients, { bucket: 'b', canList: false }).map((p) => p.name)).toEqual(['sts:GetCallerIdentity']);
   });

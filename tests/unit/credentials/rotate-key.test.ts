@@ -35,11 +35,21 @@ beforeEach(() => {
   s3.reset();
   sts.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/alice' });
-  iam.on(GetUserCommand).resolves({ User: { UserName: 'alice', Arn: 'arn:aws:iam::123456789012:user/alice', UserId: 'x', Path: '/', CreateDate: new Date() } });
+  iam
+    .on(GetUserCommand)
+    .resolves({ User: { UserName: 'alice', Arn: 'arn:aws:iam::123456789012:user/alice', UserId: 'x', Path: '/', CreateDate: new Date() } });
   iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [OLD] });
-  iam.on(GetAccessKeyLastUsedCommand).resolves({ AccessKeyLastUsed: { LastUsedDate: new Date(Date.now() - 3 * 86_400_000), ServiceName: 's3', Region: 'us-east-1' } });
+  iam
+    .on(GetAccessKeyLastUsedCommand)
+    .resolves({ AccessKeyLastUsed: { LastUsedDate: new Date(Date.now() - 3 * 86_400_000), ServiceName: 's3', Region: 'us-east-1' } });
   iam.on(CreateAccessKeyCommand).resolves({
-    AccessKey: { UserName: 'alice', AccessKeyId: 'AKIANEW', SecretAccessKey: SECRET, Status: 'Active', CreateDate: new Date('2025-01-01T00:00:00Z') },
+    AccessKey: {
+      UserName: 'alice',
+      AccessKeyId: 'AKIANEW',
+      SecretAccessKey: SECRET,
+      Status: 'Active',
+      CreateDate: new Date('2025-01-01T00:00:00Z'),
+    },
   });
 });
 
@@ -58,7 +68,13 @@ describe('rotate-key', () => {
   it('creates a new key, prints it like create, then deletes the old key', async () => {
     const r = await rotate(['alice']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ UserName: 'alice', AccessKeyId: 'AKIANEW', SecretAccessKey: SECRET, Status: 'Active', CreateDate: '2025-01-01T00:00:00.000Z' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      UserName: 'alice',
+      AccessKeyId: 'AKIANEW',
+      SecretAccessKey: SECRET,
+      Status: 'Active',
+      CreateDate: '2025-01-01T00:00:00.000Z',
+    });
     expect(writes()).toEqual(['CreateAccessKey', 'DeleteAccessKey AKIAOLD']);
     expect(r.stderr).toMatch(/delete the old access key AKIAOLD of user alice/);
     expect(r.stderr).not.toContain(SECRET);
@@ -90,7 +106,9 @@ describe('rotate-key', () => {
     const r = await rotate(['alice']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: user alice already has 2 access keys, the most AWS allows per user \(2\): AKIAOLDER \(Active, created \d+ days ago, last used 3 days ago\) and AKIAOLD \(.*\): add --delete-oldest/);
+    expect(r.stderr).toMatch(
+      /^error: user alice already has 2 access keys, the most AWS allows per user \(2\): AKIAOLDER \(Active, created \d+ days ago, last used 3 days ago\) and AKIAOLD \(.*\): add --delete-oldest/,
+    );
     expect(writes()).toEqual([]);
   });
 
@@ -112,7 +130,9 @@ describe('rotate-key', () => {
     iam.on(GetUserCommand).rejects(awsError('NoSuchEntityException', 404));
     const r = await rotate(['nobody']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("error: user nobody does not exist (NoSuchEntity): check the name ('s3-share list-users'), or make it with 's3-share create'\n");
+    expect(r.stderr).toBe(
+      "error: user nobody does not exist (NoSuchEntity): check the name ('s3-share list-users'), or make it with 's3-share create'\n",
+    );
     expect(writes()).toEqual([]);
   });
 
@@ -128,14 +148,18 @@ describe('rotate-key', () => {
   });
 
   it('failing to delete the old key rolls the new key back: exit 1, the old key kept, nothing printed', async () => {
-    iam.on(DeleteAccessKeyCommand, { AccessKeyId: 'AKIAOLD' }).rejects(awsError('AccessDenied', 403, 'not authorized to perform: iam:DeleteAccessKey'));
+    iam
+      .on(DeleteAccessKeyCommand, { AccessKeyId: 'AKIAOLD' })
+      .rejects(awsError('AccessDenied', 403, 'not authorized to perform: iam:DeleteAccessKey'));
     const r = await rotate(['alice']);
     expect(r.code).toBe(1);
     expect(writes()).toEqual(['CreateAccessKey', 'DeleteAccessKey AKIAOLD', 'DeleteAccessKey AKIANEW']);
     expect(r.stdout).toBe('');
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/delete the old access key AKIAOLD of user alice failed: access denied.*iam:DeleteAccessKey.*rolled back: delete the new access key AKIANEW/);
+    expect(errors[0]).toMatch(
+      /delete the old access key AKIAOLD of user alice failed: access denied.*iam:DeleteAccessKey.*rolled back: delete the new access key AKIANEW/,
+    );
     expect(r.stderr).not.toContain(SECRET);
   });
 
@@ -163,7 +187,9 @@ describe('rotate-key', () => {
 
   it('--wait: the new key is probed and works before the old key is deleted', async () => {
     const order: string[] = [];
-    sts.on(GetCallerIdentityCommand).callsFake(() => (order.push('probe'), { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/alice' }));
+    sts
+      .on(GetCallerIdentityCommand)
+      .callsFake(() => (order.push('probe'), { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/alice' }));
     iam.on(DeleteAccessKeyCommand).callsFake(() => (order.push('delete'), {}));
     const r = await rotate(['alice'], { tty: true });
     expect(r.code).toBe(0);
@@ -205,11 +231,14 @@ describe('rotate-key', () => {
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it.each([[['bad name']], [['alice', '--format', 'xml']], [['alice', '--wait-timeout', '0']], [[]]])('%j is a usage error: exit 2, no AWS call', async (args) => {
-    const r = await rotate(args);
-    expect(r.code).toBe(2);
-    expect(iam.calls()).toHaveLength(0);
-  });
+  it.each([[['bad name']], [['alice', '--format', 'xml']], [['alice', '--wait-timeout', '0']], [[]]])(
+    '%j is a usage error: exit 2, no AWS call',
+    async (args) => {
+      const r = await rotate(args);
+      expect(r.code).toBe(2);
+      expect(iam.calls()).toHaveLength(0);
+    },
+  );
 });
 
 describe('describeKey', () => {

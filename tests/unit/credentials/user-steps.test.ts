@@ -9,7 +9,10 @@ beforeEach(() => iam.reset());
 
 describe('userPolicyNames', () => {
   it('reads every page, passing each Marker on', async () => {
-    const pages = [{ PolicyNames: ['a', 'b'], IsTruncated: true, Marker: 'm1' }, { PolicyNames: ['c'], IsTruncated: false }];
+    const pages = [
+      { PolicyNames: ['a', 'b'], IsTruncated: true, Marker: 'm1' },
+      { PolicyNames: ['c'], IsTruncated: false },
+    ];
     // Copied at send time: the SDK's paginator reuses one input object for every page.
     const sent: ListUserPoliciesCommandInput[] = [];
     iam.on(ListUserPoliciesCommand).callsFake(async (input: ListUserPoliciesCommandInput) => {

@@ -7,7 +7,6 @@ import { fakeIo } from '../support/fake-io';
 
 const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
 
-
 describe('README', () => {
   it('documents every command and each of its options', async () => {
     const program = await buildProgram(fakeIo().io);
@@ -15,7 +14,9 @@ describe('README', () => {
     for (const cmd of program.commands) {
       const name = cmd.name();
       expect({ name, documented: readme.includes(`s3-share ${name}`) }).toEqual({ name, documented: true });
-      const missing = cmd.options.map((o) => o.long).filter((flag): flag is string => !!flag && flag !== '--help' && !readme.includes(flag));
+      const missing = cmd.options
+        .map((o) => o.long)
+        .filter((flag): flag is string => !!flag && flag !== '--help' && !readme.includes(flag));
       expect({ name, missing }).toEqual({ name, missing: [] });
     }
   });

@@ -28,7 +28,10 @@ test('2,500 keys under a folder: three batched calls (1,000, 1,000, 500), never 
   expect(r.code).toBe(0);
   expect(deletedBatches().map((b) => b.length)).toEqual([1000, 1000, 500]);
   expect(deletedBatches().flat()).toEqual(keys);
-  const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const records = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(records).toHaveLength(2500);
   expect(records[0]).toEqual({ Bucket: 'bkt', Key: 'alice/00000' });
   expect(r.stderr).toMatch(/prefix alice means the folder alice\/; added the trailing slash/);

@@ -77,7 +77,10 @@ test('get-objects: traversal keys refused and reported, the rest downloaded, exi
   const base = tmp();
   const dir = path.join(base, 'out');
   s3.on(ListObjectsV2Command).resolves({
-    Contents: ['../evil.txt', 'a/../../evil2.txt', '/etc/passwd', 'C:\\x', 'folder/', 'ok/a.txt', 'ok/./b.txt'].map((Key) => ({ Key, Size: 1 })),
+    Contents: ['../evil.txt', 'a/../../evil2.txt', '/etc/passwd', 'C:\\x', 'folder/', 'ok/a.txt', 'ok/./b.txt'].map((Key) => ({
+      Key,
+      Size: 1,
+    })),
   });
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => body(`body of ${input.Key}`));
   const r = await runCli(['get-objects', 'bkt', '-o', dir, '--concurrency', '2']);
@@ -93,7 +96,12 @@ test('get-objects: traversal keys refused and reported, the rest downloaded, exi
   expect(fs.readFileSync(path.join(dir, 'ok', 'a.txt'), 'utf8')).toBe('body of ok/a.txt');
   expect(fs.readFileSync(path.join(dir, 'ok', 'b.txt'), 'utf8')).toBe('body of ok/./b.txt');
   expect(fs.readdirSync(base)).toEqual(['out']);
-  expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key).sort()).toEqual(['ok/./b.txt', 'ok/a.txt']);
+  expect(
+    s3
+      .commandCalls(GetObjectCommand)
+      .map((c) => c.args[0].input.Key)
+      .sort(),
+  ).toEqual(['ok/./b.txt', 'ok/a.txt']);
 });
 
 test('get-objects: a symbolic link inside DIR that leads out is refused', async () => {
@@ -114,7 +122,9 @@ test('get-objects: existing files are kept without --force (exit 1), replaced wi
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'a.txt'), 'old');
   s3.on(GetObjectCommand).callsFake((input: { Key: string }) => body(`new ${input.Key}`));
-  s3.on(GetObjectCommand, { Key: 'gone.txt' }).rejects(Object.assign(awsError('NoSuchKey', 403, 'The specified key does not exist.'), { $metadata: { httpStatusCode: 404 } }));
+  s3.on(GetObjectCommand, { Key: 'gone.txt' }).rejects(
+    Object.assign(awsError('NoSuchKey', 403, 'The specified key does not exist.'), { $metadata: { httpStatusCode: 404 } }),
+  );
   const r = await runCli(['get-objects', 'bkt', 'a.txt', 'gone.txt', 'b.txt', '-o', dir]);
   expect(r.code).toBe(1);
   expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('old');

@@ -37,9 +37,35 @@ test('listObjects follows continuation tokens and yields every object in order',
 
 test.each([
   ['json', [], (out: string) => JSON.parse(out).map((o: { Key: string }) => o.Key)],
-  ['nl', ['--nl'], (out: string) => out.trim().split('\n').map((l) => JSON.parse(l).Key)],
-  ['csv', ['--csv'], (out: string) => out.trim().split('\n').slice(1).map((l) => l.split(',')[0])],
-  ['tsv', ['--tsv'], (out: string) => out.trim().split('\n').slice(1).map((l) => l.split('\t')[0])],
+  [
+    'nl',
+    ['--nl'],
+    (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).Key),
+  ],
+  [
+    'csv',
+    ['--csv'],
+    (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+  ],
+  [
+    'tsv',
+    ['--tsv'],
+    (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split('\t')[0]),
+  ],
 ])('list-bucket %s: every page, in order', async (_name, flags, keysOf) => {
   twoPages();
   const r = await runCli(['list-bucket', 'bkt', '--prefix', 'a/', ...flags]);
@@ -50,7 +76,10 @@ test.each([
 test('list-bucket --csv: the header and a full row', async () => {
   twoPages();
   const r = await runCli(['list-bucket', 'bkt', '--csv']);
-  expect(r.stdout.split('\n').slice(0, 2)).toEqual(['Key,Size,LastModified,ETag,StorageClass', 'a/1,1,2026-01-02T03:04:05.000Z,"""e""",STANDARD']);
+  expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+    'Key,Size,LastModified,ETag,StorageClass',
+    'a/1,1,2026-01-02T03:04:05.000Z,"""e""",STANDARD',
+  ]);
 });
 
 test('list-bucket --urls on AWS: virtual-hosted URLs in the bucket region (GetBucketLocation)', async () => {
@@ -58,7 +87,12 @@ test('list-bucket --urls on AWS: virtual-hosted URLs in the bucket region (GetBu
   s3.on(GetBucketLocationCommand).resolves({ LocationConstraint: 'ap-south-1' });
   const r = await runCli(['list-bucket', 'b-1', '--nl', '--urls']);
   expect(r.code).toBe(0);
-  expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).URL)).toEqual([
+  expect(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).URL),
+  ).toEqual([
     'https://b-1.s3.ap-south-1.amazonaws.com/a/1',
     'https://b-1.s3.ap-south-1.amazonaws.com/a/2%20b%2Bc',
     'https://b-1.s3.ap-south-1.amazonaws.com/a/3',

@@ -10,7 +10,10 @@ const allow = (Action: unknown, Resource: unknown) => ({ Effect: 'Allow', Action
 describe('grantedPrefixes', () => {
   test('folders from object ARNs; bucket ARNs and non-S3 resources are skipped', () => {
     const scan = grantedPrefixes([
-      doc(allow('s3:ListBucket', 'arn:aws:s3:::b'), allow(['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::b/alice/*', 'arn:aws:s3:::c/x/y/*'])),
+      doc(
+        allow('s3:ListBucket', 'arn:aws:s3:::b'),
+        allow(['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::b/alice/*', 'arn:aws:s3:::c/x/y/*']),
+      ),
       doc(allow('sts:AssumeRole', 'arn:aws:iam::123456789012:role/r'), allow('s3:GetObject', 'arn:aws:s3:::b/alice/*')),
     ]);
     expect(scan).toEqual({
@@ -23,7 +26,9 @@ describe('grantedPrefixes', () => {
   });
 
   test('a folder inside a granted folder is covered by it', () => {
-    expect(grantedPrefixes([doc(allow('s3:*', ['arn:aws:s3:::b/a/*', 'arn:aws:s3:::b/a/b/*']))]).targets).toEqual([{ Bucket: 'b', Prefix: 'a/' }]);
+    expect(grantedPrefixes([doc(allow('s3:*', ['arn:aws:s3:::b/a/*', 'arn:aws:s3:::b/a/b/*']))]).targets).toEqual([
+      { Bucket: 'b', Prefix: 'a/' },
+    ]);
   });
 
   test('Deny statements do not count', () => {
@@ -63,7 +68,11 @@ describe('deletePrefixObjects', () => {
       const start = Number(ContinuationToken ?? 0);
       const page = keys.slice(start, start + 1000);
       const next = start + 1000;
-      return { Contents: page.map((Key) => ({ Key })), IsTruncated: next < keys.length, NextContinuationToken: next < keys.length ? String(next) : undefined };
+      return {
+        Contents: page.map((Key) => ({ Key })),
+        IsTruncated: next < keys.length,
+        NextContinuationToken: next < keys.length ? String(next) : undefined,
+      };
     });
     s3Mock.on(DeleteObjectsCommand).resolves({});
     const n = await deletePrefixObjects(new S3Client({}), { Bucket: 'b', Prefix: 'alice/' });
@@ -77,7 +86,9 @@ describe('deletePrefixObjects', () => {
     s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'alice/a' }, { Key: 'alice/b' }] });
     s3Mock.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'alice/b', Code: 'AccessDenied', Message: 'Access Denied' }] });
     await expect(deletePrefixObjects(new S3Client({}), { Bucket: 'b', Prefix: 'alice/' })).rejects.toMatchObject({
-      message: expect.stringMatching(/1 object\(s\) under s3:\/\/b\/alice\/ were not deleted, e.g. alice\/b: Access Denied \(AccessDenied\)/),
+      message: expect.stringMatching(
+        /1 object\(s\) under s3:\/\/b\/alice\/ were not deleted, e.g. alice\/b: Access Denied \(AccessDenied\)/,
+      ),
       deleted: 1,
     });
   });

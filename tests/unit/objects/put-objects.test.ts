@@ -34,7 +34,11 @@ function tree(root: string, files: Record<string, string>): void {
     fs.writeFileSync(path.join(root, rel), body);
   }
 }
-const putKeys = () => s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key).sort();
+const putKeys = () =>
+  s3
+    .commandCalls(PutObjectCommand)
+    .map((c) => c.args[0].input.Key)
+    .sort();
 
 describe('key mapping (as s3-credentials put-objects)', () => {
   test.each([
@@ -74,7 +78,9 @@ describe('key mapping (as s3-credentials put-objects)', () => {
     tree(root, { 'a/x.txt': '1', 'b/x.txt': '2' });
     await expect(planUploads([path.join(root, 'nope')])).rejects.toThrow(UsageError);
     await expect(planUploads([path.join(root, 'nope')])).rejects.toThrow(/does not exist/);
-    await expect(planUploads([path.join(root, 'a/x.txt'), path.join(root, 'b/x.txt')])).rejects.toThrow(/would both be uploaded to the key x\.txt/);
+    await expect(planUploads([path.join(root, 'a/x.txt'), path.join(root, 'b/x.txt')])).rejects.toThrow(
+      /would both be uploaded to the key x\.txt/,
+    );
     // The same file named twice is uploaded once.
     const twice = await planUploads([path.join(root, 'a/x.txt'), path.join(root, 'a', '.', 'x.txt')]);
     expect(twice.uploads).toHaveLength(1);
@@ -91,10 +97,23 @@ describe('put-objects', () => {
     expect(r.stderr).toMatch(/uploaded 3 of 3 file\(s\)/);
     const records = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
     expect(records.map((o) => o.Key).sort()).toEqual(['v1/notes.unknownext', 'v1/site/img/logo.png', 'v1/site/index.html']);
-    expect(records.find((o) => o.Key === 'v1/site/index.html')).toEqual({ Bucket: 'web-bucket', Key: 'v1/site/index.html', Size: 4, ETag: '"etag-v1/site/index.html"' });
+    expect(records.find((o) => o.Key === 'v1/site/index.html')).toEqual({
+      Bucket: 'web-bucket',
+      Key: 'v1/site/index.html',
+      Size: 4,
+      ETag: '"etag-v1/site/index.html"',
+    });
     const types = Object.fromEntries(s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Key, c.args[0].input.ContentType]));
-    expect(types).toEqual({ 'v1/site/index.html': 'text/html', 'v1/site/img/logo.png': 'image/png', 'v1/notes.unknownext': 'application/octet-stream' });
-    expect(Buffer.from(s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === 'v1/site/index.html')!.args[0].input.Body as Buffer).toString()).toBe('<h1>');
+    expect(types).toEqual({
+      'v1/site/index.html': 'text/html',
+      'v1/site/img/logo.png': 'image/png',
+      'v1/notes.unknownext': 'application/octet-stream',
+    });
+    expect(
+      Buffer.from(
+        s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === 'v1/site/index.html')!.args[0].input.Body as Buffer,
+      ).toString(),
+    ).toBe('<h1>');
   });
 
   test('--dry-run lists the plan (no ETag) and uploads nothing', async () => {
@@ -102,7 +121,12 @@ describe('put-objects', () => {
     tree(root, { 'd/a.txt': 'aa', 'd/sub/b c.txt': 'bbb' });
     const r = await runCli(['put-objects', 'bkt', path.join(root, 'd'), '--dry-run', '--nl']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { Bucket: 'bkt', Key: 'd/a.txt', Size: 2 },
       { Bucket: 'bkt', Key: 'd/sub/b c.txt', Size: 3 },
     ]);
@@ -117,7 +141,13 @@ describe('put-objects', () => {
     const r = await runCli(['put-objects', 'bkt', path.join(root, 'd'), '--nl', '--concurrency', '2']);
     expect(r.code).toBe(1);
     expect(putKeys()).toEqual(['d/1.txt', 'd/2.txt', 'd/3.txt', 'd/4.txt']);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).Key).sort()).toEqual(['d/1.txt', 'd/3.txt', 'd/4.txt']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).Key)
+        .sort(),
+    ).toEqual(['d/1.txt', 'd/3.txt', 'd/4.txt']);
     expect(r.stderr).toMatch(/^error: \S+2\.txt -> s3:\/\/bkt\/d\/2\.txt: .*AccessDenied/m);
     expect(r.stderr).toMatch(/^error: 1 of 4 file\(s\) not uploaded/m);
   });
@@ -250,7 +280,10 @@ describe('put-object', () => {
     const run = program.parseAsync(['put-object', 'bkt', 'stream.bin', '-'], { from: 'user' });
     while (s3.commandCalls(UploadPartCommand).length === 0) await new Promise((r) => setTimeout(r, 5));
     f.interrupt('SIGINT');
-    const err = await run.then(() => undefined, (e: unknown) => e);
+    const err = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InterruptedError);
     expect((err as InterruptedError).exitCode).toBe(130);
     expect((err as Error).message).toMatch(/multipart upload aborted/);

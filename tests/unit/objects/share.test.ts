@@ -27,13 +27,24 @@ const client = (credentials: { accessKeyId: string; secretAccessKey: string; ses
 
 test('a download link: virtual-hosted, X-Amz-Expires, the expiry time', async () => {
   const now = new Date('2026-03-01T10:00:00Z');
-  const shared = await createShareLink(client({ accessKeyId: 'AKIA1', secretAccessKey: 's' }), { bucket: 'bkt', key: 'a b/c.pdf', expiresIn: 900, now });
+  const shared = await createShareLink(client({ accessKeyId: 'AKIA1', secretAccessKey: 's' }), {
+    bucket: 'bkt',
+    key: 'a b/c.pdf',
+    expiresIn: 900,
+    now,
+  });
   const url = new URL(shared.link.URL);
   expect(url.host).toBe('bkt.s3.eu-west-1.amazonaws.com');
   expect(url.pathname).toBe('/a%20b/c.pdf');
   expect(url.searchParams.get('X-Amz-Expires')).toBe('900');
   expect(url.searchParams.get('X-Amz-Date')).toBe('20260301T100000Z');
-  expect(shared.link).toMatchObject({ Method: 'GET', Bucket: 'bkt', Key: 'a b/c.pdf', Expires: '2026-03-01T10:15:00.000Z', ExpiresIn: 900 });
+  expect(shared.link).toMatchObject({
+    Method: 'GET',
+    Bucket: 'bkt',
+    Key: 'a b/c.pdf',
+    Expires: '2026-03-01T10:15:00.000Z',
+    ExpiresIn: 900,
+  });
   expect(shared.credentials).toEqual({ temporary: false, expiration: undefined });
   expect(lifetimeWarnings(shared)).toEqual([]);
 });
@@ -50,7 +61,9 @@ test('an upload link: PUT, Content-Type signed, no body checksum', async () => {
   expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
   expect([...url.searchParams.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
   expect(shared.link).toMatchObject({ Method: 'PUT', ContentType: 'application/zip' });
-  expect(uploadHint(shared.link)).toBe(`upload with: curl -X PUT -T FILE -H 'Content-Type: application/zip' '${shared.link.URL}' (the Content-Type must be sent exactly as signed)`);
+  expect(uploadHint(shared.link)).toBe(
+    `upload with: curl -X PUT -T FILE -H 'Content-Type: application/zip' '${shared.link.URL}' (the Content-Type must be sent exactly as signed)`,
+  );
 });
 
 test('temporary credentials: noticed, and an expiry before the link is warned about', async () => {
@@ -66,8 +79,15 @@ test('temporary credentials: noticed, and an expiry before the link is warned ab
   const warnings = lifetimeWarnings(shared);
   expect(warnings).toHaveLength(2);
   expect(warnings[0]).toMatch(/temporary credentials \(a session token\)/);
-  expect(warnings[1]).toBe(`the credentials expire at ${expiration.toISOString()}, before the URL's ${shared.link.Expires}: sign with long-term credentials for a longer link`);
-  const short = await createShareLink(client({ accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't', expiration }), { bucket: 'bkt', key: 'k', expiresIn: 60, now });
+  expect(warnings[1]).toBe(
+    `the credentials expire at ${expiration.toISOString()}, before the URL's ${shared.link.Expires}: sign with long-term credentials for a longer link`,
+  );
+  const short = await createShareLink(client({ accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't', expiration }), {
+    bucket: 'bkt',
+    key: 'k',
+    expiresIn: 60,
+    now,
+  });
   expect(lifetimeWarnings(short)).toHaveLength(1);
 });
 
@@ -108,7 +128,13 @@ describe('share command', () => {
   });
 
   test('usage errors exit 2', async () => {
-    for (const args of [['bkt', 'k', '--expires', '8d'], ['bkt', 'k', '--expires', '0'], ['b', 'k'], ['bkt', ''], ['bkt', 'k', '--content-type', 'text/plain']]) {
+    for (const args of [
+      ['bkt', 'k', '--expires', '8d'],
+      ['bkt', 'k', '--expires', '0'],
+      ['b', 'k'],
+      ['bkt', ''],
+      ['bkt', 'k', '--content-type', 'text/plain'],
+    ]) {
       const r = await runCli(['share', ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -40,13 +40,17 @@ describe('mapOrdered', () => {
     let active = 0;
     let peak = 0;
     const out: number[] = [];
-    for await (const v of mapOrdered(Array.from({ length: 12 }, (_, i) => i), 4, async (i) => {
-      active++;
-      peak = Math.max(peak, active);
-      await tick(3);
-      active--;
-      return i;
-    }))
+    for await (const v of mapOrdered(
+      Array.from({ length: 12 }, (_, i) => i),
+      4,
+      async (i) => {
+        active++;
+        peak = Math.max(peak, active);
+        await tick(3);
+        active--;
+        return i;
+      },
+    ))
       out.push(v);
     expect(peak).toBe(4);
     expect(out).toHaveLength(12);

@@ -48,7 +48,10 @@ describe('executePlan interrupted', () => {
     const log: string[] = [];
     const controller = new AbortController();
     controller.abort('SIGTERM');
-    const err = await executePlan(plan(log, () => {}), { reporter, signal: controller.signal }).catch((e) => e);
+    const err = await executePlan(
+      plan(log, () => {}),
+      { reporter, signal: controller.signal },
+    ).catch((e) => e);
     expect(err.exitCode).toBe(143);
     expect(err.message).toBe('interrupted by SIGTERM; nothing had been created');
     expect(log).toEqual([]);
@@ -56,7 +59,10 @@ describe('executePlan interrupted', () => {
 
   it('runs to the end when no signal comes', async () => {
     const log: string[] = [];
-    await executePlan(plan(log, () => {}), { reporter, signal: new AbortController().signal });
+    await executePlan(
+      plan(log, () => {}),
+      { reporter, signal: new AbortController().signal },
+    );
     expect(log).toEqual(['create bucket', 'create user', 'create key']);
   });
 });

@@ -37,7 +37,12 @@ describe('executePlan', () => {
     const results = await executePlan(recordingPlan(-1, log), { reporter: r });
     expect(log).toEqual(['create bucket', 'create user', 'create policy', 'create key']);
     expect(results.get('key')).toBe('key-id');
-    expect(r.lines).toEqual(['create bucket (iam:Createbucket)', 'create user (iam:Createuser)', 'create policy (iam:Createpolicy)', 'create key (iam:Createkey)']);
+    expect(r.lines).toEqual([
+      'create bucket (iam:Createbucket)',
+      'create user (iam:Createuser)',
+      'create policy (iam:Createpolicy)',
+      'create key (iam:Createkey)',
+    ]);
   });
 
   it.each([
@@ -59,12 +64,27 @@ describe('executePlan', () => {
   it('says what it could not undo', async () => {
     const plan: Plan = {
       steps: [
-        step<string>({ service: 's3', operation: 'CreateBucket', description: 'create b', input: {}, run: async () => 'b', undo: () => ({ description: 'delete b', run: async () => Promise.reject(new Error('busy')) }) }),
-        step<string>({ service: 'iam', operation: 'CreateUser', description: 'create u', input: {}, run: async () => Promise.reject(new Error('no')) }),
+        step<string>({
+          service: 's3',
+          operation: 'CreateBucket',
+          description: 'create b',
+          input: {},
+          run: async () => 'b',
+          undo: () => ({ description: 'delete b', run: async () => Promise.reject(new Error('busy')) }),
+        }),
+        step<string>({
+          service: 'iam',
+          operation: 'CreateUser',
+          description: 'create u',
+          input: {},
+          run: async () => Promise.reject(new Error('no')),
+        }),
       ],
     };
     const r = reporter();
-    await expect(executePlan(plan, { reporter: r })).rejects.toThrow(/create u failed: no; rolled back nothing; COULD NOT delete b: do that yourself/);
+    await expect(executePlan(plan, { reporter: r })).rejects.toThrow(
+      /create u failed: no; rolled back nothing; COULD NOT delete b: do that yourself/,
+    );
     expect(r.lines).toContain('warning: could not delete b: busy');
   });
 

@@ -50,14 +50,25 @@ describe('validateActions', () => {
   });
 
   it('checks NotAction the same way', async () => {
-    const doc: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', NotAction: ['s3:GetObject', 's3:GetObjectz'], Resource: '*' }] };
-    expect(await actionError(doc)).toBe('p.json statement 1 has NotAction "s3:GetObjectz", which is not a known s3 action: did you mean "s3:GetObject"?');
+    const doc: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', NotAction: ['s3:GetObject', 's3:GetObjectz'], Resource: '*' }],
+    };
+    expect(await actionError(doc)).toBe(
+      'p.json statement 1 has NotAction "s3:GetObjectz", which is not a known s3 action: did you mean "s3:GetObject"?',
+    );
   });
 
   it.each([
-    ['s3:GetObjects', /^p\.json statement 1 \(Sid Mine\) has Action "s3:GetObjects", which is not a known s3 action: did you mean "s3:GetObject"\?$/],
+    [
+      's3:GetObjects',
+      /^p\.json statement 1 \(Sid Mine\) has Action "s3:GetObjects", which is not a known s3 action: did you mean "s3:GetObject"\?$/,
+    ],
     ['s3:putobjct', /which is not a known s3 action: did you mean "s3:PutObject"\?/],
-    ['s3:CompletelyMadeUp', /"s3:CompletelyMadeUp", which is not a known s3 action: check the name in the AWS Service Authorization Reference$/],
+    [
+      's3:CompletelyMadeUp',
+      /"s3:CompletelyMadeUp", which is not a known s3 action: check the name in the AWS Service Authorization Reference$/,
+    ],
     ['s3:Fetch*', /has Action "s3:Fetch\*", which matches no s3 action: check the pattern/],
     ['s4:GetObject', /has Action "s4:GetObject": there is no AWS service "s4"; did you mean "s3"\?/],
     ['nosuchservicezzz:Get', /there is no AWS service "nosuchservicezzz": check the service prefix/],

@@ -12,7 +12,12 @@ test.each<[string, Partial<BoundaryRequest>, string, string | undefined]>([
   ['the partition is kept', { mode: 'read-write' }, 'aws-cn', 'arn:aws-cn:iam::aws:policy/AmazonS3FullAccess'],
   ['a custom policy gets none (it may grant more than S3)', { mode: 'custom' }, 'aws', undefined],
   ["'none' means none", { requested: 'none' }, 'aws', undefined],
-  ['an explicit ARN wins', { requested: 'arn:aws:iam::111122223333:policy/mine', mode: 'custom' }, 'aws', 'arn:aws:iam::111122223333:policy/mine'],
+  [
+    'an explicit ARN wins',
+    { requested: 'arn:aws:iam::111122223333:policy/mine', mode: 'custom' },
+    'aws',
+    'arn:aws:iam::111122223333:policy/mine',
+  ],
   ['--role keeps the default (it goes on the role)', { passwordResetRequired: true, role: true }, 'aws', S3_READ],
 ])('%s', (_, request, partition, arn) => {
   const choice = chooseBoundary({ ...base, ...request }, partition);

@@ -84,9 +84,22 @@ describe('grantStatements', () => {
     const doc = { Version: '2012-10-17', Statement: grantStatements(grant({ prefix: 'alice/' })) };
     expect(() => validatePolicyShape(doc, 'resource', 'test')).not.toThrow();
     expect(doc.Statement).toEqual([
-      { Sid: 'S3ShareRead111122223333' + grantSidStem('read-only', A, 'alice/').slice(23) + 'FindBucketRegion', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['s3:GetBucketLocation'], Resource: 'arn:aws:s3:::photos' },
-      expect.objectContaining({ Action: ['s3:ListBucket'], Resource: 'arn:aws:s3:::photos', Condition: { StringLike: { 's3:prefix': ['alice/*'] } } }),
-      expect.objectContaining({ Action: expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion']), Resource: 'arn:aws:s3:::photos/alice/*' }),
+      {
+        Sid: 'S3ShareRead111122223333' + grantSidStem('read-only', A, 'alice/').slice(23) + 'FindBucketRegion',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: ['s3:GetBucketLocation'],
+        Resource: 'arn:aws:s3:::photos',
+      },
+      expect.objectContaining({
+        Action: ['s3:ListBucket'],
+        Resource: 'arn:aws:s3:::photos',
+        Condition: { StringLike: { 's3:prefix': ['alice/*'] } },
+      }),
+      expect.objectContaining({
+        Action: expect.arrayContaining(['s3:GetObject', 's3:GetObjectVersion']),
+        Resource: 'arn:aws:s3:::photos/alice/*',
+      }),
     ]);
   });
 
@@ -140,7 +153,10 @@ describe('mergeGrant', () => {
 
   it('an ownership requirement appearing later is a replacement of the same grant', () => {
     const first = mergeGrant(null, grant({ mode: 'write-only' }));
-    const change = mergeGrant(parseBucketPolicy(JSON.stringify(first.policy), BUCKET), grant({ mode: 'write-only', requireBucketOwnerFullControl: true }));
+    const change = mergeGrant(
+      parseBucketPolicy(JSON.stringify(first.policy), BUCKET),
+      grant({ mode: 'write-only', requireBucketOwnerFullControl: true }),
+    );
     expect(change).toMatchObject({ changed: true, added: ['S3ShareWrite111122223333RequireBucketOwnerFullControl'], removed: [] });
   });
 
@@ -155,7 +171,16 @@ describe('mergeGrant', () => {
   });
 
   it('a merged policy over 20,480 characters is refused by checkPolicySize', () => {
-    const big = { Version: '2012-10-17', Statement: Array.from({ length: 60 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::photos/${'x'.repeat(300)}${i}/*` })) };
+    const big = {
+      Version: '2012-10-17',
+      Statement: Array.from({ length: 60 }, (_, i) => ({
+        Sid: `S${i}`,
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::photos/${'x'.repeat(300)}${i}/*`,
+      })),
+    };
     const change = mergeGrant(parseBucketPolicy(JSON.stringify(big), BUCKET), grant());
     expect(() => checkPolicySize(change.policy!, 'bucket')).toThrow(/over the 20,480-character limit of a bucket policy/);
   });
@@ -187,7 +212,9 @@ describe('revokeGrants', () => {
   }
 
   it('removing the only grant gives back the original statements exactly', () => {
-    const change = revokeGrants(parseBucketPolicy(policyWith(grant({ mode: 'write-only', requireBucketOwnerFullControl: true })), BUCKET), { account: A.account });
+    const change = revokeGrants(parseBucketPolicy(policyWith(grant({ mode: 'write-only', requireBucketOwnerFullControl: true })), BUCKET), {
+      account: A.account,
+    });
     expect(change.removed).toHaveLength(2);
     expect(JSON.stringify(change.policy)).toBe(JSON.stringify(JSON.parse(ORIGINAL)));
   });
@@ -196,7 +223,12 @@ describe('revokeGrants', () => {
     const text = policyWith(grant(), grant({ principal: B, mode: 'read-write' }));
     const change = revokeGrants(parseBucketPolicy(text, BUCKET), { account: B.account });
     expect(change.removed.every((sid) => sid.includes('444455556666'))).toBe(true);
-    expect(sids(change.policy)).toEqual(['DenyInsecure', undefined, 'S3ShareRead111122223333ListBucketAndFindRegion', 'S3ShareRead111122223333ReadObjects']);
+    expect(sids(change.policy)).toEqual([
+      'DenyInsecure',
+      undefined,
+      'S3ShareRead111122223333ListBucketAndFindRegion',
+      'S3ShareRead111122223333ReadObjects',
+    ]);
   });
 
   it('without a prefix removes all of the account; with one only that folder; with an ARN only that principal', () => {
@@ -215,6 +247,10 @@ describe('revokeGrants', () => {
   });
 
   it('says nothing changed when the account has no s3-share statements', () => {
-    expect(revokeGrants(parseBucketPolicy(ORIGINAL, BUCKET), { account: A.account })).toMatchObject({ changed: false, removed: [], kept: 2 });
+    expect(revokeGrants(parseBucketPolicy(ORIGINAL, BUCKET), { account: A.account })).toMatchObject({
+      changed: false,
+      removed: [],
+      kept: 2,
+    });
   });
 });

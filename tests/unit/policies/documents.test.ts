@@ -12,7 +12,12 @@ import {
   type Statement,
 } from '../../../src/policies/documents';
 
-const allow = (extra: Record<string, unknown> = {}) => ({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', ...extra });
+const allow = (extra: Record<string, unknown> = {}) => ({
+  Effect: 'Allow',
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::b/*',
+  ...extra,
+});
 const doc = (...statements: unknown[]) => ({ Version: '2012-10-17', Statement: statements });
 
 function shapeError(value: unknown, kind: 'identity' | 'resource' = 'identity'): string {
@@ -29,14 +34,22 @@ function shapeError(value: unknown, kind: 'identity' | 'resource' = 'identity'):
 describe('validatePolicyShape', () => {
   it('accepts policies in all the forms IAM does, and always returns a Statement array', () => {
     expect(validatePolicyShape({ Version: '2012-10-17', Statement: allow() }, 'identity', 'x').Statement).toEqual([allow()]);
-    const full = doc(
-      allow({ Sid: 'Read1', Action: ['s3:GetObject', 's3:List*'], Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'] }),
-      { Effect: 'Deny', NotAction: 's3:*', NotResource: 'arn:aws:s3:::b/*', Condition: { Bool: { 'aws:SecureTransport': false }, NumericLessThan: { 's3:max-keys': [10, '20'] } } },
-    );
+    const full = doc(allow({ Sid: 'Read1', Action: ['s3:GetObject', 's3:List*'], Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'] }), {
+      Effect: 'Deny',
+      NotAction: 's3:*',
+      NotResource: 'arn:aws:s3:::b/*',
+      Condition: { Bool: { 'aws:SecureTransport': false }, NumericLessThan: { 's3:max-keys': [10, '20'] } },
+    });
     expect(validatePolicyShape({ ...full, Id: 'x' }, 'identity', 'x').Statement).toHaveLength(2);
     expect(validatePolicyShape({ Version: '2008-10-17', Statement: [allow()] }, 'identity', 'x').Version).toBe('2008-10-17');
     expect(validatePolicyShape(doc(allow({ Principal: '*', Sid: 'public read' })), 'resource', 'x').Statement).toHaveLength(1);
-    expect(validatePolicyShape(doc(allow({ Principal: { AWS: ['arn:aws:iam::123456789012:root'], Service: 'x.amazonaws.com' } })), 'resource', 'x')).toBeTruthy();
+    expect(
+      validatePolicyShape(
+        doc(allow({ Principal: { AWS: ['arn:aws:iam::123456789012:root'], Service: 'x.amazonaws.com' } })),
+        'resource',
+        'x',
+      ),
+    ).toBeTruthy();
   });
 
   it.each<[string, unknown, RegExp]>([
@@ -46,8 +59,16 @@ describe('validatePolicyShape', () => {
     ['a wrong Version', { Version: '2012-10-18', Statement: [allow()] }, /has Version "2012-10-18": use "2012-10-17"/],
     ['a numeric Version', { Version: 2012, Statement: [allow()] }, /has Version 2012: use "2012-10-17"/],
     ['no Statement', { Version: '2012-10-17' }, /has no "Statement": add "Statement"/],
-    ['a misspelt Statement', { Version: '2012-10-17', Statements: [allow()] }, /has an unknown element "Statements" \(did you mean "Statement"\?\): a policy document has only Version, Id and Statement/],
-    ['a string Statement', { Version: '2012-10-17', Statement: 'x' }, /has a Statement that is a string: Statement is an object or an array of objects/],
+    [
+      'a misspelt Statement',
+      { Version: '2012-10-17', Statements: [allow()] },
+      /has an unknown element "Statements" \(did you mean "Statement"\?\): a policy document has only Version, Id and Statement/,
+    ],
+    [
+      'a string Statement',
+      { Version: '2012-10-17', Statement: 'x' },
+      /has a Statement that is a string: Statement is an object or an array of objects/,
+    ],
     ['an empty Statement', doc(), /has an empty Statement list: add at least one statement/],
     ['a statement that is not an object', doc(allow(), 'x'), /^p\.json statement 2 is a string: a statement is an object/],
     ['no Effect', doc({ Action: 's3:GetObject', Resource: '*' }), /statement 1 has no Effect: add "Effect": "Allow" or "Effect": "Deny"/],
@@ -63,28 +84,58 @@ describe('validatePolicyShape', () => {
     ['an object Resource', doc(allow({ Resource: { arn: 'x' } })), /has a Resource that is an object/],
     ['a bad NotResource', doc({ Effect: 'Deny', Action: '*', NotResource: [true] }), /has a NotResource that is an array/],
     ['a string Condition', doc(allow({ Condition: 'x' })), /has a Condition that is a string: Condition is an object/],
-    ['a Condition block that is a list', doc(allow({ Condition: { StringLike: ['x'] } })), /Condition operator StringLike whose value is an array/],
-    ['a Condition value that is an object', doc(allow({ Condition: { StringLike: { 's3:prefix': { a: 1 } } } })), /Condition StringLike s3:prefix that is an object/],
-    ['an unknown statement element', doc(allow({ Actions: 's3:GetObject' })), /has an unknown element "Actions" \(did you mean "Action"\?\)/],
-    ['a Sid with a hyphen', doc(allow({ Sid: 'read-only' })), /has Sid "read-only": IAM allows only letters and digits in a Sid, such as "readonly"/],
+    [
+      'a Condition block that is a list',
+      doc(allow({ Condition: { StringLike: ['x'] } })),
+      /Condition operator StringLike whose value is an array/,
+    ],
+    [
+      'a Condition value that is an object',
+      doc(allow({ Condition: { StringLike: { 's3:prefix': { a: 1 } } } })),
+      /Condition StringLike s3:prefix that is an object/,
+    ],
+    [
+      'an unknown statement element',
+      doc(allow({ Actions: 's3:GetObject' })),
+      /has an unknown element "Actions" \(did you mean "Action"\?\)/,
+    ],
+    [
+      'a Sid with a hyphen',
+      doc(allow({ Sid: 'read-only' })),
+      /has Sid "read-only": IAM allows only letters and digits in a Sid, such as "readonly"/,
+    ],
     ['a numeric Sid', doc(allow({ Sid: 1 })), /has a Sid that is a number/],
-    ['a Principal in a user policy', doc(allow({ Principal: '*' })), /has a Principal, which policies attached to a user cannot have: remove it/],
+    [
+      'a Principal in a user policy',
+      doc(allow({ Principal: '*' })),
+      /has a Principal, which policies attached to a user cannot have: remove it/,
+    ],
     ['a NotPrincipal in a user policy', doc(allow({ NotPrincipal: { AWS: 'x' } })), /has a NotPrincipal/],
     ['a bad Id', { ...doc(allow()), Id: 5 }, /has an Id that is a number/],
-    ['a repeated Sid', doc(allow({ Sid: 'Same' }), allow({ Sid: 'Same', Action: 's3:PutObject' })), /^p\.json has two statements with Sid "Same": give each statement its own Sid$/],
+    [
+      'a repeated Sid',
+      doc(allow({ Sid: 'Same' }), allow({ Sid: 'Same', Action: 's3:PutObject' })),
+      /^p\.json has two statements with Sid "Same": give each statement its own Sid$/,
+    ],
   ])('rejects %s', (_name, value, expected) => {
     expect(shapeError(value)).toMatch(expected);
   });
 
   it('names the statement by its Sid when it has one', () => {
-    expect(shapeError(doc(allow({ Sid: 'One' }), allow({ Sid: 'Two', Effect: 'Permit' })))).toMatch(/^p\.json statement 2 \(Sid Two\) has Effect "Permit"/);
+    expect(shapeError(doc(allow({ Sid: 'One' }), allow({ Sid: 'Two', Effect: 'Permit' })))).toMatch(
+      /^p\.json statement 2 \(Sid Two\) has Effect "Permit"/,
+    );
   });
 
   it.each<[string, unknown, RegExp]>([
     ['no Principal', doc(allow()), /has no Principal: a bucket policy statement says whom it applies to/],
     ['both', doc(allow({ Principal: '*', NotPrincipal: '*' })), /has both Principal and NotPrincipal/],
     ['a bad Principal', doc(allow({ Principal: 'everyone' })), /has a Principal that is a string: use "\*" or an object/],
-    ['an unknown Principal type', doc(allow({ Principal: { User: 'x' } })), /has an unknown Principal type "User": use AWS, Service, Federated or CanonicalUser/],
+    [
+      'an unknown Principal type',
+      doc(allow({ Principal: { User: 'x' } })),
+      /has an unknown Principal type "User": use AWS, Service, Federated or CanonicalUser/,
+    ],
     ['an empty Principal list', doc(allow({ Principal: { AWS: [] } })), /Principal\.AWS that is an empty array/],
   ])('rejects in a bucket policy: %s', (_name, value, expected) => {
     expect(shapeError(value, 'resource')).toMatch(expected);
@@ -128,7 +179,12 @@ describe('mergePolicies', () => {
   it('drops identical statements whatever their key order', () => {
     const a: Statement = { Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::x/*' };
     const b = { NotResource: 'arn:aws:s3:::x/*', Action: 's3:GetObject', Effect: 'Allow' } as Statement;
-    expect(mergePolicies([{ Version: '2012-10-17', Statement: [a] }, { Version: '2012-10-17', Statement: [b] }]).Statement).toEqual([a]);
+    expect(
+      mergePolicies([
+        { Version: '2012-10-17', Statement: [a] },
+        { Version: '2012-10-17', Statement: [b] },
+      ]).Statement,
+    ).toEqual([a]);
   });
 
   it('never combines NotResource lists, and renumbers Sids that would repeat', () => {
@@ -147,7 +203,15 @@ describe('mergePolicies', () => {
   it('does not merge statements whose conditions differ', () => {
     const tagged = (bucket: string): PolicyDocument => ({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'Tagged', Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 's3:ExistingObjectTag/bucket': bucket } } }],
+      Statement: [
+        {
+          Sid: 'Tagged',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: '*',
+          Condition: { StringEquals: { 's3:ExistingObjectTag/bucket': bucket } },
+        },
+      ],
     });
     const merged = mergePolicies([tagged('aaa'), tagged('bbb')]);
     expect(merged.Statement).toHaveLength(2);
@@ -169,7 +233,10 @@ describe('mergePolicies', () => {
 });
 
 describe('appendStatements', () => {
-  const base: PolicyDocument = { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+  const base: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+  };
 
   it('adds statements, skipping exact repeats', () => {
     const extra: Statement = { Effect: 'Allow', Action: 's3:PutObjectTagging', Resource: '*' };
@@ -184,10 +251,15 @@ describe('appendStatements', () => {
 });
 
 describe('size', () => {
-  const d: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/a b/*' }] };
+  const d: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/a b/*' }],
+  };
 
   it('minifies, and counts characters without the whitespace between tokens', () => {
-    expect(minifyPolicy(d)).toBe('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/a b/*"}]}');
+    expect(minifyPolicy(d)).toBe(
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/a b/*"}]}',
+    );
     expect(policySize(d)).toBe(minifyPolicy(d).length);
     expect(policySize(d)).toBeLessThan(JSON.stringify(d, null, 2).length);
   });
@@ -206,9 +278,13 @@ describe('size', () => {
     expect(() => checkPolicySize(padded(2049), 'user-inline')).toThrow(
       "the policy is 2,049 characters (not counting whitespace), over the 2,048-character limit of a user's inline policies: share fewer buckets per user, use a managed policy (6,144 characters), or shorten the statements",
     );
-    expect(() => checkPolicySize(padded(2049), 'session')).toThrow(/2,048-character limit of a session policy: share fewer buckets per set of credentials/);
+    expect(() => checkPolicySize(padded(2049), 'session')).toThrow(
+      /2,048-character limit of a session policy: share fewer buckets per set of credentials/,
+    );
     expect(checkPolicySize(padded(6144), 'managed')).toBe(6144);
-    expect(() => checkPolicySize(padded(6145), 'managed')).toThrow(/6,145 characters .* 6,144-character limit of a managed policy: share fewer buckets per user, or shorten/);
+    expect(() => checkPolicySize(padded(6145), 'managed')).toThrow(
+      /6,145 characters .* 6,144-character limit of a managed policy: share fewer buckets per user, or shorten/,
+    );
     expect(checkPolicySize(padded(20480), 'bucket')).toBe(20480);
     expect(() => checkPolicySize(padded(20481), 'bucket')).toThrow(/20,481 characters .* 20,480-character limit of a bucket policy/);
   });
@@ -216,7 +292,10 @@ describe('size', () => {
 
 describe('checkPolicyCharacters', () => {
   it('accepts Latin-1 and refuses anything beyond it, naming the statement', () => {
-    const d = (resource: string): PolicyDocument => ({ Version: '2012-10-17', Statement: [{ Sid: 'A', Effect: 'Allow', Action: 's3:GetObject', Resource: resource }] });
+    const d = (resource: string): PolicyDocument => ({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'A', Effect: 'Allow', Action: 's3:GetObject', Resource: resource }],
+    });
     expect(() => checkPolicyCharacters(d('arn:aws:s3:::b/r\u00e9sum\u00e9/*'), 'the policy')).not.toThrow();
     expect(() => checkPolicyCharacters(d('arn:aws:s3:::b/\u65e5/*'), 'the policy')).toThrow(
       "the policy statement 1 (Sid A) contains '\u65e5' (U+65E5): IAM policies may only contain Latin-1 characters, remove it",

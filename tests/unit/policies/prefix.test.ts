@@ -19,7 +19,10 @@ describe('normalizePrefix', () => {
   });
 
   it('adds the trailing slash and says so', () => {
-    expect(normalizePrefix('alice')).toEqual({ prefix: 'alice/', notice: 'prefix alice means the folder alice/; added the trailing slash' });
+    expect(normalizePrefix('alice')).toEqual({
+      prefix: 'alice/',
+      notice: 'prefix alice means the folder alice/; added the trailing slash',
+    });
     expect(normalizePrefix('team/alice').prefix).toBe('team/alice/');
   });
 
@@ -32,7 +35,9 @@ describe('normalizePrefix', () => {
 
   it('accepts a prefix up to the byte limit and counts bytes, not characters', () => {
     expect(normalizePrefix('a'.repeat(MAX_PREFIX_BYTES - 1)).prefix).toHaveLength(MAX_PREFIX_BYTES);
-    expect(messageFor('a'.repeat(MAX_PREFIX_BYTES))).toMatch(/is 1001 bytes long: S3 keys are at most 1,024 bytes, so keep the prefix to 1,000 bytes/);
+    expect(messageFor('a'.repeat(MAX_PREFIX_BYTES))).toMatch(
+      /is 1001 bytes long: S3 keys are at most 1,024 bytes, so keep the prefix to 1,000 bytes/,
+    );
     // 'é' is two bytes in UTF-8.
     expect(messageFor('\u00e9'.repeat(500))).toMatch(/is 1001 bytes long/);
   });

@@ -14,12 +14,7 @@ const OTHER = 'bucket-z';
 
 type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
-async function decide(
-  policy: PolicyDocument,
-  action: string,
-  resource: string,
-  context: Record<string, string> = {},
-): Promise<Decision> {
+async function decide(policy: PolicyDocument, action: string, resource: string, context: Record<string, string> = {}): Promise<Decision> {
   const result = await runSimulation(
     {
       identityPolicies: [{ name: 's3-share', policy }],

@@ -28,7 +28,8 @@ import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 
 export const ACCOUNT = '123456789012';
 export const userArn = (name: string) => `arn:aws:iam::${ACCOUNT}:user/${name}`;
-export const noSuchEntity = (what = 'thing') => Object.assign(new Error(`The ${what} cannot be found.`), { name: 'NoSuchEntityException', $metadata: {} });
+export const noSuchEntity = (what = 'thing') =>
+  Object.assign(new Error(`The ${what} cannot be found.`), { name: 'NoSuchEntityException', $metadata: {} });
 
 export interface FakeUser {
   keys?: string[];
@@ -63,11 +64,17 @@ export function fakeIam(account: FakeAccount): AwsStub<any, any, any> {
   };
   iam.on(GetUserCommand).callsFake(async ({ UserName }) => {
     const u = user(UserName);
-    return { User: { UserName, Arn: userArn(UserName), ...(u.boundary ? { PermissionsBoundary: { PermissionsBoundaryArn: u.boundary } } : {}) } };
+    return {
+      User: { UserName, Arn: userArn(UserName), ...(u.boundary ? { PermissionsBoundary: { PermissionsBoundaryArn: u.boundary } } : {}) },
+    };
   });
-  iam.on(ListAccessKeysCommand).callsFake(async ({ UserName }) => ({ AccessKeyMetadata: (user(UserName).keys ?? []).map((AccessKeyId) => ({ AccessKeyId })) }));
+  iam
+    .on(ListAccessKeysCommand)
+    .callsFake(async ({ UserName }) => ({ AccessKeyMetadata: (user(UserName).keys ?? []).map((AccessKeyId) => ({ AccessKeyId })) }));
   iam.on(ListUserPoliciesCommand).callsFake(async ({ UserName }) => ({ PolicyNames: Object.keys(user(UserName).inline ?? {}) }));
-  iam.on(GetUserPolicyCommand).callsFake(async ({ UserName, PolicyName }) => ({ PolicyDocument: enc(user(UserName).inline?.[PolicyName]) }));
+  iam
+    .on(GetUserPolicyCommand)
+    .callsFake(async ({ UserName, PolicyName }) => ({ PolicyDocument: enc(user(UserName).inline?.[PolicyName]) }));
   iam.on(ListAttachedUserPoliciesCommand).callsFake(async ({ UserName }) => ({
     AttachedPolicies: (user(UserName).attached ?? []).map((PolicyArn) => ({ PolicyArn, PolicyName: PolicyArn.split('/').pop() })),
   }));
@@ -75,22 +82,35 @@ export function fakeIam(account: FakeAccount): AwsStub<any, any, any> {
     if (!user(UserName).loginProfile) throw noSuchEntity('login profile');
     return { LoginProfile: { UserName } };
   });
-  iam.on(ListMFADevicesCommand).callsFake(async ({ UserName }) => ({ MFADevices: (user(UserName).mfa ?? []).map((SerialNumber) => ({ SerialNumber })) }));
-  iam.on(ListSigningCertificatesCommand).callsFake(async ({ UserName }) => ({ Certificates: (user(UserName).certs ?? []).map((CertificateId) => ({ CertificateId })) }));
-  iam.on(ListSSHPublicKeysCommand).callsFake(async ({ UserName }) => ({ SSHPublicKeys: (user(UserName).ssh ?? []).map((SSHPublicKeyId) => ({ SSHPublicKeyId })) }));
+  iam
+    .on(ListMFADevicesCommand)
+    .callsFake(async ({ UserName }) => ({ MFADevices: (user(UserName).mfa ?? []).map((SerialNumber) => ({ SerialNumber })) }));
+  iam
+    .on(ListSigningCertificatesCommand)
+    .callsFake(async ({ UserName }) => ({ Certificates: (user(UserName).certs ?? []).map((CertificateId) => ({ CertificateId })) }));
+  iam
+    .on(ListSSHPublicKeysCommand)
+    .callsFake(async ({ UserName }) => ({ SSHPublicKeys: (user(UserName).ssh ?? []).map((SSHPublicKeyId) => ({ SSHPublicKeyId })) }));
   iam.on(ListServiceSpecificCredentialsCommand).callsFake(async ({ UserName }) => ({
     ServiceSpecificCredentials: (user(UserName).serviceCreds ?? []).map((ServiceSpecificCredentialId) => ({ ServiceSpecificCredentialId })),
   }));
-  iam.on(ListGroupsForUserCommand).callsFake(async ({ UserName }) => ({ Groups: (user(UserName).groups ?? []).map((GroupName) => ({ GroupName })) }));
+  iam
+    .on(ListGroupsForUserCommand)
+    .callsFake(async ({ UserName }) => ({ Groups: (user(UserName).groups ?? []).map((GroupName) => ({ GroupName })) }));
   const policy = (arn: string) => {
     const p = account.policies?.[arn];
     if (!p) throw noSuchEntity(`policy ${arn}`);
     return p;
   };
-  iam.on(GetPolicyCommand).callsFake(async ({ PolicyArn }) => ({ Policy: { Arn: PolicyArn, DefaultVersionId: 'v1', AttachmentCount: policy(PolicyArn).attachments } }));
+  iam.on(GetPolicyCommand).callsFake(async ({ PolicyArn }) => ({
+    Policy: { Arn: PolicyArn, DefaultVersionId: 'v1', AttachmentCount: policy(PolicyArn).attachments },
+  }));
   iam.on(GetPolicyVersionCommand).callsFake(async ({ PolicyArn }) => ({ PolicyVersion: { Document: enc(policy(PolicyArn).document) } }));
   iam.on(ListPolicyVersionsCommand).callsFake(async ({ PolicyArn }) => ({
-    Versions: [{ VersionId: 'v1', IsDefaultVersion: true }, ...(policy(PolicyArn).versions ?? []).map((VersionId) => ({ VersionId, IsDefaultVersion: false }))],
+    Versions: [
+      { VersionId: 'v1', IsDefaultVersion: true },
+      ...(policy(PolicyArn).versions ?? []).map((VersionId) => ({ VersionId, IsDefaultVersion: false })),
+    ],
   }));
   // Detaching lowers the policy's AttachmentCount, as in IAM.
   iam.on(DetachUserPolicyCommand).callsFake(async ({ PolicyArn }) => {
@@ -106,7 +126,9 @@ export function fakeIam(account: FakeAccount): AwsStub<any, any, any> {
   iam.on(GetRoleCommand).callsFake(async ({ RoleName }) => ({
     Role: { RoleName, Arn: `arn:aws:iam::${ACCOUNT}:role/${RoleName}`, AssumeRolePolicyDocument: enc(role(RoleName).trust) },
   }));
-  iam.on(ListRoleTagsCommand).callsFake(async ({ RoleName }) => ({ Tags: Object.entries(role(RoleName).tags ?? {}).map(([Key, Value]) => ({ Key, Value })) }));
+  iam
+    .on(ListRoleTagsCommand)
+    .callsFake(async ({ RoleName }) => ({ Tags: Object.entries(role(RoleName).tags ?? {}).map(([Key, Value]) => ({ Key, Value })) }));
   iam.on(ListRolePoliciesCommand).callsFake(async ({ RoleName }) => ({ PolicyNames: Object.keys(role(RoleName).inline ?? {}) }));
   iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [] });
   iam.on(ListInstanceProfilesForRoleCommand).resolves({ InstanceProfiles: [] });
@@ -116,7 +138,10 @@ export function fakeIam(account: FakeAccount): AwsStub<any, any, any> {
         UserName,
         UserPolicyList: Object.entries(u.inline ?? {}).map(([PolicyName, d]) => ({ PolicyName, PolicyDocument: enc(d) })),
       })),
-      ...Object.entries(account.otherUsers ?? {}).map(([UserName, d]) => ({ UserName, UserPolicyList: [{ PolicyName: 'p', PolicyDocument: enc(d) }] })),
+      ...Object.entries(account.otherUsers ?? {}).map(([UserName, d]) => ({
+        UserName,
+        UserPolicyList: [{ PolicyName: 'p', PolicyDocument: enc(d) }],
+      })),
     ],
     GroupDetailList: [],
     RoleDetailList: [],

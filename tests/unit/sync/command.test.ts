@@ -75,10 +75,20 @@ test('a file instead of a folder: exit 1', async () => {
 
 describe('--dry-run through the command line', () => {
   test('--exclude then --include: the later filter wins; nothing is written; says it used own credentials', async () => {
-    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'p/old.txt', Size: 1, LastModified: new Date() }, { Key: 'p/keep.jpg', Size: 1, LastModified: new Date() }] });
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [
+        { Key: 'p/old.txt', Size: 1, LastModified: new Date() },
+        { Key: 'p/keep.jpg', Size: 1, LastModified: new Date() },
+      ],
+    });
     const r = await run([tree(), 'bkt/p', '--exclude', '*', '--include', '*.txt', '--delete', '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { event: 'would-upload', key: 'p/c.txt', size: 1, reason: 'new' },
       { event: 'would-upload', key: 'p/docs/a.txt', size: 1, reason: 'new' },
       { event: 'would-delete', key: 'p/old.txt', size: 1 },
@@ -103,11 +113,14 @@ describe('progress line', () => {
     try {
       let now = 0;
       const writes: string[] = [];
-      const p = createProgress({ write: (s: string) => writes.push(s) } as unknown as NodeJS.WritableStream & import('node:stream').Writable, () => now);
+      const p = createProgress(
+        { write: (s: string) => writes.push(s) } as unknown as NodeJS.WritableStream & import('node:stream').Writable,
+        () => now,
+      );
       p.setTotals(10, 10 * 1024 * 1024);
       for (let i = 0; i < 100; i++) {
         now += 15; // 100 updates over 1.5 s
-        p.bytes(1024 * 1024 / 10);
+        p.bytes((1024 * 1024) / 10);
         jest.advanceTimersByTime(15);
       }
       expect(writes.length).toBeGreaterThanOrEqual(13);

@@ -10,7 +10,13 @@ import { isRoleArn, isSessionName, randomSessionName } from '../../../src/servic
 
 const T = Date.parse('2026-01-01T10:00:00Z');
 const local = (size: number, mtimeMs: number): LocalFile => ({ path: '/x', relativePath: 'x', size, mtimeMs });
-const remote = (size: number, lastModifiedMs: number, etag?: string): RemoteObject => ({ key: 'p/x', relativeKey: 'x', size, lastModifiedMs, etag });
+const remote = (size: number, lastModifiedMs: number, etag?: string): RemoteObject => ({
+  key: 'p/x',
+  relativeKey: 'x',
+  size,
+  lastModifiedMs,
+  etag,
+});
 
 describe('sync strategies (decision tables)', () => {
   const cases: Array<[string, LocalFile, RemoteObject | undefined, UploadReason | undefined, UploadReason | undefined]> = [

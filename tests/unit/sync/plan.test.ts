@@ -9,12 +9,22 @@ import type { RemoteObject } from '../../../src/services/sync/remote-listing';
 import { sizeAndMtime } from '../../../src/services/sync/strategy';
 
 function remote(...keys: string[]): Map<string, RemoteObject> {
-  return new Map(keys.map((relativeKey) => [relativeKey, { key: `dest/${relativeKey}`, relativeKey, size: 1, lastModifiedMs: 0, etag: '"x"' }]));
+  return new Map(
+    keys.map((relativeKey) => [relativeKey, { key: `dest/${relativeKey}`, relativeKey, size: 1, lastModifiedMs: 0, etag: '"x"' }]),
+  );
 }
 
 async function deletesFor(root: string, listing: Map<string, RemoteObject>) {
   const plan = await planSync(
-    { root, dest: { bucket: 'b', prefix: 'dest/' }, strategy: sizeAndMtime, filters: [], delete: true, followSymlinks: true, concurrency: 4 },
+    {
+      root,
+      dest: { bucket: 'b', prefix: 'dest/' },
+      strategy: sizeAndMtime,
+      filters: [],
+      delete: true,
+      followSymlinks: true,
+      concurrency: 4,
+    },
     listing,
   );
   return { deletes: plan.deletes.map((o) => o.relativeKey).sort(), issues: plan.issues.map((i) => `${i.kind}:${i.relativePath}`) };

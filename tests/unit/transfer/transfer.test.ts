@@ -137,7 +137,9 @@ describe('uploadFile', () => {
     writeFileSync(path, Buffer.alloc(11 * MiB, 1));
     s3mock.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u3' });
     s3mock.on(UploadPartCommand).rejects(Object.assign(new Error('nope'), { name: 'AccessDenied' }));
-    await expect(uploadFile(s3, { bucket: 'bkt', key: 'k', source: path, partSize: 5 * MiB })).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(uploadFile(s3, { bucket: 'bkt', key: 'k', source: path, partSize: 5 * MiB })).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
     expect(s3mock.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
   });
 });
@@ -151,7 +153,11 @@ describe('roleCredentialsProvider', () => {
       Credentials: { AccessKeyId: `AK${++n}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(now + 15 * 60_000) },
     }));
     const client = new STSClient({ region: 'us-east-1' });
-    const provider = roleCredentialsProvider(client, { roleArn: 'arn:aws:iam::123456789012:role/r', sessionName: 'sess', durationSeconds: 900, externalId: 'ext' }, () => now);
+    const provider = roleCredentialsProvider(
+      client,
+      { roleArn: 'arn:aws:iam::123456789012:role/r', sessionName: 'sess', durationSeconds: 900, externalId: 'ext' },
+      () => now,
+    );
     const [a, b] = await Promise.all([provider(), provider()]);
     expect(a.accessKeyId).toBe('AK1');
     expect(b.accessKeyId).toBe('AK1');
@@ -161,7 +167,10 @@ describe('roleCredentialsProvider', () => {
     expect((await provider()).accessKeyId).toBe('AK2');
     expect(provider.assumptions).toBe(2);
     expect(sts.commandCalls(AssumeRoleCommand)[0].args[0].input).toEqual({
-      RoleArn: 'arn:aws:iam::123456789012:role/r', RoleSessionName: 'sess', DurationSeconds: 900, ExternalId: 'ext',
+      RoleArn: 'arn:aws:iam::123456789012:role/r',
+      RoleSessionName: 'sess',
+      DurationSeconds: 900,
+      ExternalId: 'ext',
     });
     sts.restore();
   });
@@ -184,7 +193,16 @@ describe('runSync --dry-run', () => {
     const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
     const summary = await runSync(
       s3,
-      { root, dest: { bucket: 'bkt', prefix: 'dest/' }, strategy: sizeAndMtime, filters: compileFilters([]), delete: true, dryRun: true, followSymlinks: true, concurrency: 4 },
+      {
+        root,
+        dest: { bucket: 'bkt', prefix: 'dest/' },
+        strategy: sizeAndMtime,
+        filters: compileFilters([]),
+        delete: true,
+        dryRun: true,
+        followSymlinks: true,
+        concurrency: 4,
+      },
       { event: (e) => events.push(e) },
     );
     expect(events).toEqual([

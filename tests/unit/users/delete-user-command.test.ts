@@ -39,7 +39,12 @@ test('--nl: one record per line; --silent: nothing on stderr', async () => {
   iam = fakeIam(account());
   const r = await cli(['delete-user', 'bob', '--nl', '--silent']);
   expect(r.code).toBe(0);
-  expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+  expect(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+  ).toEqual([
     { UserName: 'bob', Type: 'access-key', Id: 'AKIAB' },
     { UserName: 'bob', Type: 'user', Id: 'bob' },
   ]);
@@ -48,7 +53,9 @@ test('--nl: one record per line; --silent: nothing on stderr', async () => {
 
 test('a missing and a failing user: one error line each, a summary, exit 1; the others deleted', async () => {
   iam = fakeIam(account());
-  iam.on(DeleteUserCommand, { UserName: 'bob' }).rejects(Object.assign(new Error('Cannot delete entity.'), { name: 'DeleteConflict', $metadata: {} }));
+  iam
+    .on(DeleteUserCommand, { UserName: 'bob' })
+    .rejects(Object.assign(new Error('Cannot delete entity.'), { name: 'DeleteConflict', $metadata: {} }));
   const r = await cli(['delete-user', 'ghost', 'alice', 'bob', '--silent']);
   expect(r.code).toBe(1);
   expect(r.stderr.split('\n').filter(Boolean)).toEqual([
@@ -56,7 +63,12 @@ test('a missing and a failing user: one error line each, a summary, exit 1; the 
     'error: bob: removing user bob failed: Cannot delete entity (DeleteConflict)',
     'error: 2 of 3 user(s) not deleted: ghost, bob: see the errors above; rerunning finishes a partial delete',
   ]);
-  expect(iam.commandCalls(DeleteUserCommand).map((c) => c.args[0].input.UserName).sort()).toEqual(['alice', 'bob']);
+  expect(
+    iam
+      .commandCalls(DeleteUserCommand)
+      .map((c) => c.args[0].input.UserName)
+      .sort(),
+  ).toEqual(['alice', 'bob']);
 });
 
 test('--dry-run: says so, prints the plan, writes nothing', async () => {

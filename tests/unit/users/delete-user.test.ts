@@ -41,7 +41,13 @@ function fullAccount(): FakeAccount {
   };
 }
 
-const input = (users: string[], extra: Partial<DeleteUsersInput> = {}): DeleteUsersInput => ({ users, concurrency: 4, dryRun: false, deleteObjects: false, ...extra });
+const input = (users: string[], extra: Partial<DeleteUsersInput> = {}): DeleteUsersInput => ({
+  users,
+  concurrency: 4,
+  dryRun: false,
+  deleteObjects: false,
+  ...extra,
+});
 
 let iam: ReturnType<typeof fakeIam>;
 afterEach(() => iam?.restore());
@@ -122,7 +128,9 @@ describe('deleteUsers', () => {
 
   test('one failing user among three: the other two are deleted, the failure names the step', async () => {
     iam = fakeIam(fullAccount());
-    iam.on(DeleteUserCommand, { UserName: 'bob' }).rejects(Object.assign(new Error('Cannot delete entity, must remove tokens first.'), { name: 'DeleteConflict', $metadata: {} }));
+    iam
+      .on(DeleteUserCommand, { UserName: 'bob' })
+      .rejects(Object.assign(new Error('Cannot delete entity, must remove tokens first.'), { name: 'DeleteConflict', $metadata: {} }));
     const out = await deleteUsers({ iam: new IAMClient({}) }, input(['alice', 'bob', 'carol']), silentReporter);
     expect(out.map((o) => [o.UserName, !!o.error])).toEqual([
       ['alice', false],
@@ -130,7 +138,12 @@ describe('deleteUsers', () => {
       ['carol', false],
     ]);
     expect(out[1]!.error).toMatch(/^removing user bob failed: Cannot delete entity, must remove tokens first \(DeleteConflict\)/);
-    expect(iam.commandCalls(DeleteUserCommand).map((c) => c.args[0].input.UserName).sort()).toEqual(['alice', 'bob', 'carol']);
+    expect(
+      iam
+        .commandCalls(DeleteUserCommand)
+        .map((c) => c.args[0].input.UserName)
+        .sort(),
+    ).toEqual(['alice', 'bob', 'carol']);
   });
 
   test('at most --concurrency users in flight', async () => {
@@ -157,7 +170,11 @@ describe('deleteUsers', () => {
   test('a dry run discovers everything and makes no write call', async () => {
     iam = fakeIam(fullAccount());
     const records: unknown[] = [];
-    const out = await deleteUsers({ iam: new IAMClient({}) }, input(['alice', 'bob', 'ghost'], { dryRun: true, onRecord: (r) => records.push(r) }), silentReporter);
+    const out = await deleteUsers(
+      { iam: new IAMClient({}) },
+      input(['alice', 'bob', 'ghost'], { dryRun: true, onRecord: (r) => records.push(r) }),
+      silentReporter,
+    );
     expect(writeCalls(iam)).toEqual([]);
     expect(out[0]!.removed).toHaveLength(15);
     expect(out[2]!.error).toMatch(/ghost does not exist/);
@@ -184,7 +201,12 @@ describe('roles made by create --role', () => {
   const pinnedTrust = {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole', Condition: { ArnEquals: { 'aws:PrincipalArn': userArn('alice') } } },
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': userArn('alice') } },
+      },
     ],
   };
   const account = (extra: Partial<FakeAccount> = {}): FakeAccount => ({
@@ -202,7 +224,16 @@ describe('roles made by create --role', () => {
   });
 
   test('a role tagged s3-share:user=alice is deleted even with a wider trust', async () => {
-    iam = fakeIam(account({ roles: { 'alice-share': { trust: { Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] }, tags: { 's3-share:user': 'alice' } } } }));
+    iam = fakeIam(
+      account({
+        roles: {
+          'alice-share': {
+            trust: { Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] },
+            tags: { 's3-share:user': 'alice' },
+          },
+        },
+      }),
+    );
     const [alice] = await deleteUsers({ iam: new IAMClient({}) }, input(['alice']), silentReporter);
     expect(writeCalls(iam)).toContain('DeleteRole');
     expect(alice!.error).toBeUndefined();
@@ -223,7 +254,12 @@ describe('roles made by create --role', () => {
       .on(GetAccountAuthorizationDetailsCommand, { Marker: undefined })
       .resolves({ UserDetailList: [], IsTruncated: true, Marker: 'p2' })
       .on(GetAccountAuthorizationDetailsCommand, { Marker: 'p2' })
-      .resolves({ UserDetailList: [{ UserName: 'bob', UserPolicyList: [{ PolicyName: 'p', PolicyDocument: encodeURIComponent(JSON.stringify(assume)) }] }], IsTruncated: false });
+      .resolves({
+        UserDetailList: [
+          { UserName: 'bob', UserPolicyList: [{ PolicyName: 'p', PolicyDocument: encodeURIComponent(JSON.stringify(assume)) }] },
+        ],
+        IsTruncated: false,
+      });
     const warnings: string[] = [];
     const [alice] = await deleteUsers({ iam: new IAMClient({}) }, input(['alice']), { info() {}, warn: (m) => warnings.push(m) });
     expect(alice!.error).toBeUndefined();
@@ -232,7 +268,15 @@ describe('roles made by create --role', () => {
   });
 
   test('a role not tagged and trusting others is kept', async () => {
-    iam = fakeIam(account({ roles: { 'alice-share': { trust: { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] } } } }));
+    iam = fakeIam(
+      account({
+        roles: {
+          'alice-share': {
+            trust: { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }] },
+          },
+        },
+      }),
+    );
     await deleteUsers({ iam: new IAMClient({}) }, input(['alice']), silentReporter);
     expect(writeCalls(iam)).not.toContain('DeleteRole');
   });
@@ -256,19 +300,25 @@ describe('recognisers', () => {
 
   test('trustNamesOnly', () => {
     const alice = userArn('alice');
-    const stmt = (Principal: unknown, Condition?: unknown) => ({ Statement: [{ Effect: 'Allow', Principal, Action: 'sts:AssumeRole', ...(Condition ? { Condition } : {}) }] });
+    const stmt = (Principal: unknown, Condition?: unknown) => ({
+      Statement: [{ Effect: 'Allow', Principal, Action: 'sts:AssumeRole', ...(Condition ? { Condition } : {}) }],
+    });
     expect(trustNamesOnly(stmt({ AWS: alice }), alice)).toBe(true);
     expect(trustNamesOnly(stmt({ AWS: [alice] }), alice)).toBe(true);
     expect(trustNamesOnly(stmt({ AWS: [alice, userArn('bob')] }), alice)).toBe(false);
     expect(trustNamesOnly(stmt({ AWS: `arn:aws:iam::${ACCOUNT}:root` }), alice)).toBe(false);
     expect(trustNamesOnly(stmt({ AWS: `arn:aws:iam::${ACCOUNT}:root` }, { ArnEquals: { 'aws:PrincipalArn': alice } }), alice)).toBe(true);
-    expect(trustNamesOnly(stmt({ AWS: 'arn:aws:iam::999999999999:root' }, { ArnEquals: { 'aws:PrincipalArn': alice } }), alice)).toBe(false);
+    expect(trustNamesOnly(stmt({ AWS: 'arn:aws:iam::999999999999:root' }, { ArnEquals: { 'aws:PrincipalArn': alice } }), alice)).toBe(
+      false,
+    );
     expect(trustNamesOnly(stmt({ Service: 'ec2.amazonaws.com' }), alice)).toBe(false);
   });
 
   test('assumableRoleArns: literal role ARNs from AssumeRole-only statements', () => {
     const r = `arn:aws:iam::${ACCOUNT}:role/x`;
-    expect(assumableRoleArns([{ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [r, `arn:aws:iam::${ACCOUNT}:role/*`] }] }])).toEqual([r]);
+    expect(
+      assumableRoleArns([{ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [r, `arn:aws:iam::${ACCOUNT}:role/*`] }] }]),
+    ).toEqual([r]);
     expect(assumableRoleArns([{ Statement: [{ Effect: 'Allow', Action: ['sts:AssumeRole', 's3:*'], Resource: r }] }])).toEqual([]);
     expect(assumableRoleArns([{ Statement: { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: r } }])).toEqual([]);
   });

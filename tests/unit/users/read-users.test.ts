@@ -64,15 +64,21 @@ describe('listUserPolicies', () => {
   function account(users: string[]) {
     // These tests cover the per-user path: the caller may not read the account's details.
     iamMock.on(GetAccountAuthorizationDetailsCommand).rejects(awsError('AccessDenied'));
-    iamMock.on(ListUsersCommand).resolves({ Users: users.map((UserName) => ({ UserName, UserId: UserName, Arn: UserName, Path: '/', CreateDate: new Date() })) });
+    iamMock
+      .on(ListUsersCommand)
+      .resolves({ Users: users.map((UserName) => ({ UserName, UserId: UserName, Arn: UserName, Path: '/', CreateDate: new Date() })) });
     iamMock.on(ListUserPoliciesCommand).resolves({ PolicyNames: ['p1', 'p2'] });
     iamMock.on(GetUserPolicyCommand).callsFake(async (input) => {
       await new Promise((r) => setTimeout(r, 3));
       return { UserName: input.UserName, PolicyName: input.PolicyName, PolicyDocument: encodeURIComponent(JSON.stringify(doc)) };
     });
-    iamMock.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: 'AmazonS3ReadOnlyAccess', PolicyArn: managedArn }] });
+    iamMock
+      .on(ListAttachedUserPoliciesCommand)
+      .resolves({ AttachedPolicies: [{ PolicyName: 'AmazonS3ReadOnlyAccess', PolicyArn: managedArn }] });
     iamMock.on(GetPolicyCommand).resolves({ Policy: { DefaultVersionId: 'v3' } });
-    iamMock.on(GetPolicyVersionCommand).resolves({ PolicyVersion: { Document: encodeURIComponent('{"Version":"2012-10-17","Statement":[]}') } });
+    iamMock
+      .on(GetPolicyVersionCommand)
+      .resolves({ PolicyVersion: { Document: encodeURIComponent('{"Version":"2012-10-17","Statement":[]}') } });
   }
 
   it('returns one decoded record per user and policy, in user order', async () => {
@@ -148,7 +154,9 @@ describe('listUserPolicies', () => {
         .on(GetAccountAuthorizationDetailsCommand, { Marker: 'next' })
         .resolves({ UserDetailList: [detail('u3')], IsTruncated: false });
       iamMock.on(GetPolicyCommand).resolves({ Policy: { DefaultVersionId: 'v1' } });
-      iamMock.on(GetPolicyVersionCommand).resolves({ PolicyVersion: { Document: encodeURIComponent('{"Version":"2012-10-17","Statement":[]}') } });
+      iamMock
+        .on(GetPolicyVersionCommand)
+        .resolves({ PolicyVersion: { Document: encodeURIComponent('{"Version":"2012-10-17","Statement":[]}') } });
     });
 
     it('reads every user from the paginated details, without per-user calls', async () => {

@@ -44,7 +44,12 @@ export interface DeleteUsersClients {
   s3?: () => Promise<S3Client>;
 }
 
-const recordOf = (s: RemovalStep): RemovalRecord => ({ UserName: s.UserName, Type: s.Type, Id: s.Id, ...(s.Count !== undefined ? { Count: s.Count } : {}) });
+const recordOf = (s: RemovalStep): RemovalRecord => ({
+  UserName: s.UserName,
+  Type: s.Type,
+  Id: s.Id,
+  ...(s.Count !== undefined ? { Count: s.Count } : {}),
+});
 
 /**
  * Deletes users (or, in a dry run, reports what would be deleted). One user's failure does not
@@ -78,7 +83,9 @@ export async function deleteUsers(clients: DeleteUsersClients, input: DeleteUser
         `--delete-objects refused, nothing was deleted: ${refused.join('; ')}: delete those objects yourself, then run delete-user without --delete-objects`,
       );
     }
-    const targets = planned.flatMap((p) => (p.plan?.steps ?? []).filter((s) => s.target).map((s) => ({ UserName: s.UserName, ...s.target! })));
+    const targets = planned.flatMap((p) =>
+      (p.plan?.steps ?? []).filter((s) => s.target).map((s) => ({ UserName: s.UserName, ...s.target! })),
+    );
     if (!input.dryRun && targets.length && input.confirm && !(await input.confirm(targets))) {
       throw new OperationError('not confirmed, nothing was deleted: answer y, or pass --yes');
     }

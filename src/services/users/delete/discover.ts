@@ -57,19 +57,30 @@ export function referenceScanner(iam: IAMClient): () => Promise<ReferenceIndex |
     (scan ??= (async () => {
       const holders: Array<{ who: string; user?: string; policyArn?: string; attachments?: number; text: string }> = [];
       try {
-        for await (const page of paginateGetAccountAuthorizationDetails({ client: iam }, { Filter: ['User', 'Group', 'Role', 'LocalManagedPolicy'] })) {
+        for await (const page of paginateGetAccountAuthorizationDetails(
+          { client: iam },
+          { Filter: ['User', 'Group', 'Role', 'LocalManagedPolicy'] },
+        )) {
           for (const u of page.UserDetailList ?? []) {
-            for (const p of u.UserPolicyList ?? []) holders.push({ who: `user ${u.UserName}`, user: u.UserName, text: JSON.stringify(decodePolicyDocument(p.PolicyDocument)) });
+            for (const p of u.UserPolicyList ?? [])
+              holders.push({ who: `user ${u.UserName}`, user: u.UserName, text: JSON.stringify(decodePolicyDocument(p.PolicyDocument)) });
           }
           for (const g of page.GroupDetailList ?? []) {
-            for (const p of g.GroupPolicyList ?? []) holders.push({ who: `group ${g.GroupName}`, text: JSON.stringify(decodePolicyDocument(p.PolicyDocument)) });
+            for (const p of g.GroupPolicyList ?? [])
+              holders.push({ who: `group ${g.GroupName}`, text: JSON.stringify(decodePolicyDocument(p.PolicyDocument)) });
           }
           for (const r of page.RoleDetailList ?? []) {
-            for (const p of r.RolePolicyList ?? []) holders.push({ who: `role ${r.RoleName}`, text: JSON.stringify(decodePolicyDocument(p.PolicyDocument)) });
+            for (const p of r.RolePolicyList ?? [])
+              holders.push({ who: `role ${r.RoleName}`, text: JSON.stringify(decodePolicyDocument(p.PolicyDocument)) });
           }
           for (const p of page.Policies ?? []) {
             const doc = (p.PolicyVersionList ?? []).find((v) => v.IsDefaultVersion)?.Document;
-            holders.push({ who: `policy ${p.Arn}`, policyArn: p.Arn, attachments: p.AttachmentCount ?? 0, text: JSON.stringify(decodePolicyDocument(doc)) });
+            holders.push({
+              who: `policy ${p.Arn}`,
+              policyArn: p.Arn,
+              attachments: p.AttachmentCount ?? 0,
+              text: JSON.stringify(decodePolicyDocument(doc)),
+            });
           }
         }
       } catch (err) {
@@ -169,7 +180,10 @@ export async function planUserDeletion(ctx: PlanContext, UserName: string): Prom
     steps.push(step('managed-policy', arn));
     const doc = oursDocs.find((d) => d.arn === arn);
     if (doc && doc.attachments <= 1) steps.push(step('policy', arn));
-    else if (doc) ctx.reporter.warn(`${UserName}: policy ${arn} is attached to ${doc.attachments - 1} other user(s), group(s) or role(s): it will be detached, not deleted`);
+    else if (doc)
+      ctx.reporter.warn(
+        `${UserName}: policy ${arn} is attached to ${doc.attachments - 1} other user(s), group(s) or role(s): it will be detached, not deleted`,
+      );
   }
   if (loginProfile) steps.push(step('login-profile', UserName));
   for (const d of mfa) {
@@ -214,7 +228,9 @@ async function ownedRole(
   }
   const references = await ctx.references();
   if (!references) {
-    reporter.warn(`${UserName}: cannot read the account's policies (GetAccountAuthorizationDetails) to check who else uses role ${RoleName}: kept`);
+    reporter.warn(
+      `${UserName}: cannot read the account's policies (GetAccountAuthorizationDetails) to check who else uses role ${RoleName}: kept`,
+    );
     return undefined;
   }
   const other = references(roleArn, UserName, userPolicies);
@@ -230,7 +246,8 @@ async function ownedRole(
       documents.push(decodePolicyDocument(out.PolicyDocument));
     }
     const attached = await collectItems(paginateListAttachedRolePolicies({ client: iam }, { RoleName }), (p) => p.AttachedPolicies);
-    for (const p of attached) if (p.PolicyArn && isS3ShareManagedPolicy(p.PolicyArn)) documents.push((await readManagedPolicy(iam, p.PolicyArn)).document);
+    for (const p of attached)
+      if (p.PolicyArn && isS3ShareManagedPolicy(p.PolicyArn)) documents.push((await readManagedPolicy(iam, p.PolicyArn)).document);
   }
   return { RoleName, documents };
 }

@@ -62,7 +62,8 @@ async function deleteManagedPolicyIfUnused(iam: IAMClient, PolicyArn: string, re
   }
   const versions = await collectItems(paginateListPolicyVersions({ client: iam }, { PolicyArn }), (p) => p.Versions);
   for (const v of versions) {
-    if (!v.IsDefaultVersion && v.VersionId) await removal(() => iam.send(new DeletePolicyVersionCommand({ PolicyArn, VersionId: v.VersionId })));
+    if (!v.IsDefaultVersion && v.VersionId)
+      await removal(() => iam.send(new DeletePolicyVersionCommand({ PolicyArn, VersionId: v.VersionId })));
   }
   return removal(() => iam.send(new DeletePolicyCommand({ PolicyArn })));
 }
