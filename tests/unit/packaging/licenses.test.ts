@@ -1,12 +1,15 @@
 // What `npm install s3-share` brings in must be permissively licensed: copyleft code (GPL, AGPL,
 // LGPL) may be a dev dependency (the IAM policy simulator is AGPL) but never a runtime one. This
 // walks the production dependency tree as npm resolved it in package-lock.json.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../../..');
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
-  packages: Record<string, { dev?: boolean; devOptional?: boolean; optional?: boolean; license?: string }>;
+  packages: Record<
+    string,
+    { dev?: boolean; devOptional?: boolean; optional?: boolean; license?: string; dependencies?: Record<string, string> }
+  >;
 };
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { license: string; dependencies?: Record<string, string> };
 
@@ -40,6 +43,46 @@ test('every production dependency has a permissive license, none copyleft', () =
   const bad = production
     .filter(([, p]) => !p.license || COPYLEFT.test(p.license) || !permissive(p.license))
     .map(([path, p]) => `${path}: ${p.license ?? 'no license field'}`);
+  expect(bad).toEqual([]);
+});
+
+/** Bare package names that src imports (the bundle holds them and everything they import). */
+function importedPackages(dir: string): Set<string> {
+  const names = new Set<string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) for (const n of importedPackages(path)) names.add(n);
+    else if (entry.name.endsWith('.ts')) {
+      for (const m of readFileSync(path, 'utf8').matchAll(/(?:from\s*|import\s*\(\s*)['"]([^'"./][^'"]*)['"]/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('node:')) continue;
+        names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+  }
+  return names;
+}
+
+/** Everything the bundle may contain: the imported packages and, through the lock, what they depend on. */
+function bundledPackages(): string[] {
+  const seen = new Set<string>();
+  const queue = [...importedPackages(join(ROOT, 'src'))];
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...Object.keys(lock.packages[`node_modules/${name}`]?.dependencies ?? {}));
+  }
+  return [...seen];
+}
+
+test('every package the bundle is built from (shipped inside dist/) has a permissive license', () => {
+  const bundled = bundledPackages();
+  expect(bundled).toEqual(expect.arrayContaining(['commander', '@aws-sdk/client-s3', '@smithy/shared-ini-file-loader']));
+  const bad = bundled
+    .map((name) => [name, lock.packages[`node_modules/${name}`]?.license] as const)
+    .filter(([, license]) => !license || COPYLEFT.test(license) || !permissive(license))
+    .map(([name, license]) => `${name}: ${license ?? 'not in the lock'}`);
   expect(bad).toEqual([]);
 });
 
