@@ -29,12 +29,26 @@ function writeText(out: Writable, text: string): Promise<void> {
   });
 }
 
-/** Nested values (objects, arrays) are JSON-encoded inside a CSV/TSV cell; absent values are empty. */
+/**
+ * A text cell that a spreadsheet would run as a formula: one starting with =, +, - or @ (or a tab
+ * or carriage return, which some spreadsheets skip before reading one), also in their full-width
+ * forms. Object keys and other names come from whoever may write to the bucket, often a client.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * Nested values (objects, arrays) are JSON-encoded inside a CSV/TSV cell; absent values are empty.
+ * A string that a spreadsheet would take for a formula gets a leading ' (as OWASP advises and
+ * csv-stringify's escape_formulas does), so opening the file shows the text instead of running it.
+ * Written here rather than taken from csv-stringify: the emitters stream one row at a time with
+ * their own quoting (CSV) and escaping (TSV), and this guard is the one rule that library would add.
+ */
 function cellText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  const text = String(value);
+  return typeof value === 'string' && FORMULA_START.test(text) ? `'${text}` : text;
 }
 
 function csvCell(value: unknown): string {

