@@ -1,37 +1,14 @@
 /**
- * The Content-Type an upload gets from its file name, so a synced website serves pages as pages.
- * Anything unknown is application/octet-stream (never a form type: see moto-notes).
+ * The Content-Type an upload gets from its file name, so a synced website serves pages as pages,
+ * fonts as fonts and media as media. The table is mime-db's (through mime-types), the one most
+ * Node servers use; anything it does not know is application/octet-stream.
  */
-import { extname } from 'node:path';
+import { lookup } from 'mime-types';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.htm': 'text/html',
-  '.css': 'text/css',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.json': 'application/json',
-  '.txt': 'text/plain',
-  '.md': 'text/markdown',
-  '.csv': 'text/csv',
-  '.xml': 'application/xml',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.pdf': 'application/pdf',
-  '.zip': 'application/zip',
-  '.gz': 'application/gzip',
-  '.tar': 'application/x-tar',
-  '.mp4': 'video/mp4',
-  '.mp3': 'audio/mpeg',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-};
+/** No file is a form: a form-encoded PUT reaches some servers empty (see moto-notes). */
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 export function contentTypeFor(name: string): string {
-  return TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+  const type = lookup(name);
+  return type && !FORM_TYPES.test(type) ? type : 'application/octet-stream';
 }
