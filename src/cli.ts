@@ -35,6 +35,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['put-objects', async () => (await import('./commands/put-objects')).registerPutObjects],
   ['delete-objects', async () => (await import('./commands/delete-objects')).registerDeleteObjects],
   ['share', async () => (await import('./commands/share')).registerShare],
+  ['completion', async () => (await import('./commands/completion')).registerCompletion],
 ];
 
 /**
@@ -55,7 +56,8 @@ export async function buildProgram(io: CliIo, argv?: string[]): Promise<Command>
     );
   const first = argv?.[0];
   const named = COMMANDS.filter(([name]) => name === first);
-  const needed = first === '-V' || first === '--version' ? [] : named.length ? named : COMMANDS;
+  // completion describes every command, so it needs them all declared.
+  const needed = first === '-V' || first === '--version' ? [] : named.length && first !== 'completion' ? named : COMMANDS;
   for (const register of await Promise.all(needed.map(([, load]) => load()))) register(program, io);
   for (const cmd of [program, ...program.commands]) {
     const name = cmd === program ? 's3-share' : `s3-share ${cmd.name()}`;
