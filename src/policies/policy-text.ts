@@ -147,3 +147,52 @@ export function policyTextSize(text: string): number {
   }
   return size;
 }
+
+/** The tokens of valid JSON text, each exactly as written; whitespace between them dropped. */
+function tokens(text: string): string[] {
+  const out: string[] = [];
+  let i = skipSpace(text, start(text));
+  while (i < text.length) {
+    const c = text[i]!;
+    let end: number;
+    if ('{}[]:,'.includes(c)) end = i + 1;
+    else if (c === '"') end = skipString(text, i);
+    else end = skipValue(text, i);
+    out.push(text.slice(i, end));
+    i = skipSpace(text, end);
+  }
+  return out;
+}
+
+/**
+ * Valid JSON text laid out as JSON.stringify(value, null, 2) would (or on one line, as
+ * JSON.stringify(value)), but with every name, string and number exactly as written: only the
+ * whitespace between tokens changes. What a policy says is printed, not what JavaScript makes of
+ * it (12345678901234567891 stays, 1.0 stays 1.0, "\u00e9" stays escaped).
+ */
+export function formatJsonText(text: string, oneLine: boolean): string {
+  const t = tokens(text);
+  let k = 0;
+  const value = (depth: number): string => {
+    const token = t[k++]!;
+    if (token !== '{' && token !== '[') return token;
+    const close = token === '{' ? '}' : ']';
+    if (t[k] === close) {
+      k++;
+      return token + close;
+    }
+    const items: string[] = [];
+    for (;;) {
+      if (token === '{') {
+        const name = t[k]!;
+        k += 2; // the name and ':'
+        items.push(`${name}:${oneLine ? '' : ' '}${value(depth + 1)}`);
+      } else items.push(value(depth + 1));
+      if (t[k++] === close) break; // else ','
+    }
+    if (oneLine) return token + items.join(',') + close;
+    const inner = '\n' + '  '.repeat(depth + 1);
+    return token + inner + items.join(',' + inner) + '\n' + '  '.repeat(depth) + close;
+  };
+  return value(0);
+}

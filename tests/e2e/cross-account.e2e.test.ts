@@ -136,6 +136,8 @@ describeE2E('cross-account grants on moto', () => {
 
     expect((await runCli(['grant-account', raw, '--account', '111122223333', '--silent'])).code).toBe(0);
     expect(await read()).toContain(`"Statement":[${theirs},`);
+    const printed = await runCli(['get-bucket-policy', raw, '--nl']);
+    expect(printed.stdout).toBe(`${await read()}\n`);
     expect((await runCli(['revoke-account', raw, '--account', '111122223333', '--silent'])).code).toBe(0);
     expect(await read()).toBe(`{"Version":"2012-10-17","Statement":[${theirs}]}`);
   });

@@ -320,3 +320,21 @@ describe('what is put back of statements s3-share did not write', () => {
     expect(puts()).toHaveLength(0);
   });
 });
+
+describe('get-bucket-policy prints what is stored, not what JavaScript makes of it', () => {
+  const TEXT =
+    '{ "Version":"2012-10-17",\n  "Statement":[{"Sid":"Caf\\u00e9","Effect":"Deny","Principal":"*","Action":[],"Resource":"arn:aws:s3:::photos\\/x","Condition":{"NumericLessThan":{"s3:max-keys":12345678901234567891},"NumericGreaterThan":{"s3:signatureAge":1.0}}}]}';
+
+  it('keeps big numbers, decimals and escapes, pretty and on one line', async () => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: TEXT });
+    const pretty = (await cli('get-bucket-policy', 'photos')).stdout;
+    expect(pretty).toContain('"s3:max-keys": 12345678901234567891\n');
+    expect(pretty).toContain('"s3:signatureAge": 1.0\n');
+    expect(pretty).toContain('"Sid": "Caf\\u00e9",');
+    expect(pretty).toContain('"Resource": "arn:aws:s3:::photos\\/x",');
+    expect(pretty).toContain('"Action": [],');
+    expect((await cli('get-bucket-policy', 'photos', '--nl')).stdout).toBe(
+      TEXT.replace('{ "Version":"2012-10-17",\n  ', '{"Version":"2012-10-17",') + '\n',
+    );
+  });
+});

@@ -6,7 +6,7 @@ import {
   parseBucketPolicy,
   revokeGrants,
 } from '../../../src/policies/bucket-grants';
-import { policyTextSize, readArrayElements, readObjectMembers } from '../../../src/policies/policy-text';
+import { formatJsonText, policyTextSize, readArrayElements, readObjectMembers } from '../../../src/policies/policy-text';
 
 const BUCKET = 'photos';
 const ACCOUNT = parseAccountPrincipal('111122223333');
@@ -108,5 +108,30 @@ describe('the bucket-policy size counts the text written', () => {
     expect(() => checkBucketPolicyTextSize(change.text!)).toThrow(UsageError);
     expect(() => checkBucketPolicyTextSize(change.text!)).toThrow(/over the 20,480-character limit of a bucket policy/);
     expect(checkBucketPolicyTextSize(JSON.stringify(change.policy))).toBeLessThan(20480);
+  });
+});
+
+describe('formatJsonText', () => {
+  it.each([
+    '{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::1:root","x"]},"Action":"s3:*","Resource":[]}]}',
+    '{"a":{},"b":[],"c":[[],[{}],{"d":[1,2,{"e":null}]}],"f":true,"g":-1.5e-7,"h":"x\\"y\\\\z\\n"}',
+    '[1,"two",[3],{"four":4}]',
+    '"just a string"',
+    '{}',
+  ])('lays ordinary JSON out exactly as JSON.stringify does: %s', (text) => {
+    expect(formatJsonText(text, false)).toBe(JSON.stringify(JSON.parse(text), null, 2));
+    expect(formatJsonText(text, true)).toBe(JSON.stringify(JSON.parse(text)));
+  });
+
+  it('drops only the whitespace between tokens', () => {
+    expect(formatJsonText(' {\n\t"a b" :\r\n [ 1 , "c d" ] ,"e":{ } }\n', true)).toBe('{"a b":[1,"c d"],"e":{}}');
+  });
+
+  it('keeps every token as written', () => {
+    const text = '{"n":12345678901234567891,"d":1.0,"s":"\\u00e9\\/","n":2}';
+    expect(formatJsonText(text, true)).toBe(text);
+    expect(formatJsonText(`\uFEFF ${text} `, false)).toBe(
+      '{\n  "n": 12345678901234567891,\n  "d": 1.0,\n  "s": "\\u00e9\\/",\n  "n": 2\n}',
+    );
   });
 });
