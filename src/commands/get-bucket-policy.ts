@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import { OperationError } from '../errors';
-import { formatObject } from '../output/records';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import type { CliIo } from '../io';
 
@@ -24,9 +23,8 @@ export async function runGetBucketPolicy(bucket: string, opts: GetBucketPolicyOp
       'NoSuchBucketPolicy',
     );
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    JSON.parse(text);
   } catch (err) {
     // Still hand over what is stored, so it can be repaired.
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -34,7 +32,10 @@ export async function runGetBucketPolicy(bucket: string, opts: GetBucketPolicyOp
       `the bucket policy of ${bucket} is not valid JSON (${(err as Error).message}): it was printed as stored; fix it and put it back`,
     );
   }
-  io.stdout.write(formatObject(value, opts.nl));
+  // Laid out like every other JSON s3-share prints, but from the text: parsing and printing the
+  // value would change other people's numbers and escapes (12345678901234567891, 1.0, \u00e9).
+  const { formatJsonText } = await import('../policies/policy-text');
+  io.stdout.write(formatJsonText(text, !!opts.nl) + '\n');
 }
 
 export function registerGetBucketPolicy(program: Command, io: CliIo): void {

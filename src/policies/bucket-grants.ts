@@ -21,9 +21,10 @@
  */
 import { createHash } from 'node:crypto';
 import { OperationError, UsageError } from '../errors';
-import type { PolicyDocument, Statement } from './documents';
+import { POLICY_SIZE_LIMITS, type PolicyDocument, type Statement } from './documents';
 import { parseJsonText } from './json-text';
 import { fillPlaceholders } from './placeholders';
+import { policyTextSize, readArrayElements, readObjectMembers, writeArray, writeObject, type RawMember } from './policy-text';
 import { BUILT_IN_TEMPLATES, type AccessMode } from './templates';
 
 export const SID_PREFIX = 'S3Share';
@@ -163,13 +164,18 @@ function selected(parts: SidParts, sel: RevokeSelector): boolean {
 }
 
 /**
- * A bucket policy as read from S3, kept as parsed JSON: the statements s3-share does not own are
- * never rebuilt, only carried, so they serialize exactly as they were read.
+ * A bucket policy as read from S3, kept both parsed (to recognise s3-share's statements) and as
+ * text: the statements s3-share does not own, and every other top-level member, are written back
+ * from the text they were read as, so big numbers, decimals, escapes and key order survive.
  */
 export interface ExistingPolicy {
   /** The document's own top-level members in their order (Version, Id, anything else S3 stored). */
   document: Record<string, unknown>;
   statements: unknown[];
+  /** The document's top-level members exactly as written. */
+  members: RawMember[];
+  /** Each statement exactly as written, in the order of `statements`. */
+  statementTexts: string[];
 }
 
 /**
@@ -196,12 +202,23 @@ export function parseBucketPolicy(text: string, bucket: string): ExistingPolicy 
   if (!statements) throw refuse('has no Statement list');
   if (statements.some((s) => typeof s !== 'object' || s === null || Array.isArray(s)))
     throw refuse('has a statement that is not a JSON object');
-  return { document: doc, statements };
+  const members = readObjectMembers(text)!;
+  const statementMembers = members.filter((m) => m.name === 'Statement');
+  // JSON.parse keeps the last of duplicate names; which one S3 or IAM would honour is not certain.
+  if (statementMembers.length > 1) throw refuse('has more than one Statement member');
+  const statementText = statementMembers[0]!.valueText;
+  const statementTexts = readArrayElements(statementText) ?? [statementText];
+  return { document: doc, statements, members, statementTexts };
 }
 
 export interface PolicyChange {
   /** The new document, or null when no statement is left (delete the bucket policy). */
   policy: PolicyDocument | null;
+  /**
+   * The text to store, or null with `policy`: the statements and members s3-share does not edit
+   * exactly as they were read, s3-share's own statements minified.
+   */
+  text: string | null;
   added: string[];
   replaced: string[];
   removed: string[];
@@ -218,6 +235,39 @@ function assemble(existing: ExistingPolicy | null, statements: unknown[]): Polic
   if (!existing) return { Version: '2012-10-17', Statement: statements as Statement[] };
   // Keep Version, Id and their order; only Statement changes.
   return { ...existing.document, Statement: statements } as unknown as PolicyDocument;
+}
+
+/** The text of each statement: as read for the ones carried over, minified for new ones. */
+function textsOf(existing: ExistingPolicy | null, statements: unknown[]): string[] {
+  const read = new Map<unknown, string>((existing?.statements ?? []).map((s, i) => [s, existing!.statementTexts[i]!]));
+  return statements.map((s) => read.get(s) ?? JSON.stringify(s));
+}
+
+function assembleText(existing: ExistingPolicy | null, statements: unknown[]): string | null {
+  if (statements.length === 0) return null;
+  const Statement = writeArray(textsOf(existing, statements));
+  if (!existing)
+    return writeObject([
+      { nameText: '"Version"', valueText: '"2012-10-17"' },
+      { nameText: '"Statement"', valueText: Statement },
+    ]);
+  return writeObject(existing.members.map((m) => (m.name === 'Statement' ? { nameText: m.nameText, valueText: Statement } : m)));
+}
+
+/**
+ * Throws a UsageError when policy text is over the bucket-policy limit, counted on the text that
+ * will be stored; returns the size otherwise.
+ */
+export function checkBucketPolicyTextSize(text: string): number {
+  const size = policyTextSize(text);
+  const limit = POLICY_SIZE_LIMITS.bucket;
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (size > limit) {
+    throw new UsageError(
+      `the policy is ${n(size)} characters (not counting whitespace), over the ${n(limit)}-character limit of a bucket policy: shorten or remove statements`,
+    );
+  }
+  return size;
 }
 
 /**
@@ -244,7 +294,7 @@ export function mergeGrant(existing: ExistingPolicy | null, spec: GrantSpec): Po
   const removed = [...oldBySid.keys()].filter((sid) => !freshSids.has(sid));
   const policy = assemble(existing, statements);
   const changed = !existing || json(policy) !== json({ ...existing.document, Statement: old });
-  return { policy, added, replaced, removed, kept: others.length, changed };
+  return { policy, text: assembleText(existing, statements), added, replaced, removed, kept: others.length, changed };
 }
 
 /** Takes the selected s3-share statements out of the stored policy; policy null when nothing is left. */
@@ -255,5 +305,13 @@ export function revokeGrants(existing: ExistingPolicy, sel: RevokeSelector): Pol
   };
   const removed = existing.statements.filter(hit).map((s) => (s as { Sid: string }).Sid);
   const rest = existing.statements.filter((s) => !hit(s));
-  return { policy: assemble(existing, rest), added: [], replaced: [], removed, kept: rest.length, changed: removed.length > 0 };
+  return {
+    policy: assemble(existing, rest),
+    text: assembleText(existing, rest),
+    added: [],
+    replaced: [],
+    removed,
+    kept: rest.length,
+    changed: removed.length > 0,
+  };
 }

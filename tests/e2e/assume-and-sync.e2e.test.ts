@@ -2,7 +2,7 @@
 // that may write one bucket. Every check reads the bucket back as the admin.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -11,6 +11,7 @@ import {
   GetObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import {
@@ -226,9 +227,19 @@ describeE2E('assume-and-sync', () => {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no multipart upload seen: ${stderr}`);
       await new Promise((r) => setTimeout(r, 25));
     }
+    // Wait for a part to be stored, so the bytes sent before the interruption are not zero.
+    const UploadId = (await uploads())[0]!.UploadId!;
+    const partsStored = async () =>
+      (await admin.s3.send(new ListPartsCommand({ Bucket: bucket, Key: 'int/huge.bin', UploadId }))).Parts ?? [];
+    while ((await partsStored()).length === 0) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no part seen: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(stderr).toMatch(/error: interrupted/);
+    // The summary counts only objects that exist: the aborted upload's parts are not uploaded bytes.
+    expect(stderr).toMatch(/: 0 uploaded \(0 B\),/);
     expect(await uploads()).toEqual([]);
     expect(await keys('int/')).toEqual([]);
   }, 90_000);
@@ -307,5 +318,30 @@ describeE2E('assume-and-sync', () => {
     expect(r.stderr).toMatch(/failed: partial\/locked: access denied: .*s3:PutObject.*AccessDenied/);
     expect(r.stderr).toMatch(/error: 1 file failed/);
     expect(await keys('partial/')).toEqual(['partial/ok-1', 'partial/ok-2']);
+  });
+  test('--checksum: a file it cannot read to compare is uploaded, fails with its own error, exit 1', async () => {
+    // A file whose size is known but whose content cannot be read: mode 000 stops anyone but root;
+    // for root, a write-only sysfs attribute (4,096 bytes by stat, EACCES on read) does the same.
+    const root = writeTree({ ok: 'fine' });
+    let target = join(mkdtempSync(join(tmpdir(), 'unreadable-')), 'locked');
+    if (process.getuid?.() === 0) target = '/sys/bus/pci/rescan';
+    else {
+      writeFileSync(target, Buffer.alloc(4096, 7));
+      chmodSync(target, 0o000);
+    }
+    expect(statSync(target).size).toBe(4096);
+    symlinkSync(target, join(root, 'locked'));
+    // The same size remotely, with an MD5-style ETag: only reading the file could say it is unchanged.
+    await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'unread/locked', Body: Buffer.alloc(4096, 7) }));
+
+    const r = await sync(root, `s3://${bucket}/unread`, ['--nl', '--checksum']);
+    expect(r.code).toBe(1);
+    const es = events(r.stdout);
+    expect(byEvent(es, 'uploaded')).toEqual(['unread/ok']);
+    expect(es.filter((e) => e.event === 'failed')).toEqual([
+      { event: 'failed', key: 'unread/locked', size: 4096, error: expect.stringMatching(/cannot read the file \(EACCES\)/) },
+    ]);
+    expect(es.pop()).toMatchObject({ event: 'summary', uploaded: 1, skipped: 0, failed: 1, bytes: 4 });
+    expect(r.stderr).toMatch(/failed: unread\/locked: cannot read the file \(EACCES\)/);
   });
 });

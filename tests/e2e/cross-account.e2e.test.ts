@@ -123,4 +123,22 @@ describeE2E('cross-account grants on moto', () => {
     expect(get.code).toBe(1);
     expect(get.stderr).toMatch(/NoSuchBucket/);
   });
+  it('statements it did not write come back from grant then revoke as the same text', async () => {
+    const raw = uniqueName('xacct-raw');
+    const theirs = `{"Condition":{"NumericLessThan":{"s3:max-keys":12345678901234567891},"NumericGreaterThan":{"s3:signatureAge":1.0}},"Sid":"Caf\\u00e9","Effect":"Deny","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::${raw}\\/x"}`;
+    const text = `{"Version":"2012-10-17","Statement":${theirs}}`;
+    const { s3 } = adminClients();
+    await s3.send(new CreateBucketCommand({ Bucket: raw }));
+    await s3.send(new PutBucketPolicyCommand({ Bucket: raw, Policy: text }));
+    const read = async () => (await s3.send(new GetBucketPolicyCommand({ Bucket: raw }))).Policy!;
+    // moto hands back the text it was given, so the check below is on text, not parsed values.
+    expect(await read()).toBe(text);
+
+    expect((await runCli(['grant-account', raw, '--account', '111122223333', '--silent'])).code).toBe(0);
+    expect(await read()).toContain(`"Statement":[${theirs},`);
+    const printed = await runCli(['get-bucket-policy', raw, '--nl']);
+    expect(printed.stdout).toBe(`${await read()}\n`);
+    expect((await runCli(['revoke-account', raw, '--account', '111122223333', '--silent'])).code).toBe(0);
+    expect(await read()).toBe(`{"Version":"2012-10-17","Statement":[${theirs}]}`);
+  });
 });

@@ -6,6 +6,7 @@
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Reporter } from '../../output/reporter';
 import {
+  checkBucketPolicyTextSize,
   mergeGrant,
   parseBucketPolicy,
   revokeGrants,
@@ -14,7 +15,6 @@ import {
   type PolicyChange,
   type RevokeSelector,
 } from '../../policies/bucket-grants';
-import { checkPolicySize, minifyPolicy } from '../../policies/documents';
 import type { AccessMode } from '../../policies/templates';
 import { step, type Plan } from '../plan';
 import { getBucketPolicyText, getObjectOwnership } from './policy';
@@ -80,8 +80,9 @@ function planFor(
   ]
     .filter(Boolean)
     .join('; ');
-  if (change.changed && change.policy) {
-    const Policy = minifyPolicy(change.policy);
+  if (change.changed && change.text !== null) {
+    // The text, not the parsed document: other people's statements go back exactly as read.
+    const Policy = change.text;
     result.Operation = 'PutBucketPolicy';
     steps.push(
       step({
@@ -141,7 +142,7 @@ export async function planGrantAccount(s3: S3Client, input: GrantAccountInput, r
     }
   }
   const change = mergeGrant(existing, { bucket, principal, mode, prefix, requireBucketOwnerFullControl });
-  if (change.policy) checkPolicySize(change.policy, 'bucket');
+  if (change.text !== null) checkBucketPolicyTextSize(change.text);
   return planFor(s3, bucket, text, change, {
     Bucket: bucket,
     Account: principal.account,

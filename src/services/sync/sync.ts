@@ -23,10 +23,12 @@ export type SyncEvent =
   | { event: 'would-delete'; key: string; size: number };
 
 export interface SyncSummary {
+  /** Objects that exist on S3 afterwards: a failed or interrupted file is not one. */
   uploaded: number;
   skipped: number;
   deleted: number;
   failed: number;
+  /** The bytes of the uploaded objects (never those of parts sent for an upload then aborted). */
   bytes: number;
   seconds: number;
   aborted: boolean;
@@ -37,7 +39,7 @@ export interface SyncSink {
   event(e: SyncEvent): void;
   /** The plan is ready: totals for progress. */
   planned?(plan: { files: number; bytes: number }): void;
-  /** Bytes sent (each finished request). */
+  /** Bytes sent (each finished request), for a live display: may include parts later aborted. */
   progress?(bytes: number): void;
   /** Something skipped that is not a failure (a symlink loop, a broken link). */
   warn?(message: string): void;
@@ -117,13 +119,14 @@ export async function runSync(s3: S3Client, input: SyncInput, sink: SyncSink): P
     {
       outcome: (o) => {
         if (o.status === 'failed') return fail(o.upload.key, o.upload.size, o.error);
+        // Counted when the object exists: the parts of a multipart upload that is then aborted
+        // (a failure, an interruption) went over the wire but were never uploaded.
         summary.uploaded++;
-        sink.event({ event: 'uploaded', key: o.upload.key, size: o.upload.size });
+        summary.bytes += o.result.size;
+        sink.event({ event: 'uploaded', key: o.upload.key, size: o.result.size });
       },
-      progress: (bytes) => {
-        summary.bytes += bytes;
-        sink.progress?.(bytes);
-      },
+      // Live progress only: bytes sent, not bytes uploaded.
+      progress: (bytes) => sink.progress?.(bytes),
     },
   );
 

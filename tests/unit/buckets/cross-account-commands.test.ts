@@ -9,7 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { mergeGrant, parseAccountPrincipal } from '../../../src/policies/bucket-grants';
+import { mergeGrant, parseAccountPrincipal, parseBucketPolicy } from '../../../src/policies/bucket-grants';
 import { awsError } from '../support/aws-error';
 import { runCli } from '../support/run-cli';
 
@@ -210,10 +210,11 @@ describe('grant-account', () => {
 describe('revoke-account', () => {
   const granted = () =>
     JSON.stringify(
-      mergeGrant(
-        { document: JSON.parse(STORED), statements: [OTHER] },
-        { bucket: 'photos', principal: parseAccountPrincipal('111122223333'), mode: 'read-only' },
-      ).policy,
+      mergeGrant(parseBucketPolicy(STORED, 'photos'), {
+        bucket: 'photos',
+        principal: parseAccountPrincipal('111122223333'),
+        mode: 'read-only',
+      }).policy,
     );
 
   it('removes the account and puts back exactly the rest', async () => {
@@ -292,5 +293,48 @@ describe('get-bucket-policy', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('{oops\n');
     expect(oneErrorLine(r.stderr)).toMatch(/is not valid JSON/);
+  });
+});
+
+describe('what is put back of statements s3-share did not write', () => {
+  const THEIRS =
+    '{"Condition":{"NumericLessThan":{"s3:max-keys":12345678901234567891},"NumericGreaterThan":{"s3:signatureAge":1.0}},"Sid":"Caf\\u00e9","Effect":"Deny","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::photos\\/x"}';
+  const ORIGINAL = `{"Version":"2012-10-17","Statement":${THEIRS}}`;
+
+  it('grant-account then revoke-account sends the other statement exactly as it was read', async () => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: ORIGINAL });
+    expect((await cli('grant-account', 'photos', '--account', '111122223333', '--read-only', '--silent')).code).toBe(0);
+    const granted = puts()[0]!.args[0].input.Policy!;
+    expect(granted).toContain(`"Statement":[${THEIRS},`);
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: granted });
+    expect((await cli('revoke-account', 'photos', '--account', '111122223333', '--silent')).code).toBe(0);
+    expect(puts()[1]!.args[0].input.Policy).toBe(`{"Version":"2012-10-17","Statement":[${THEIRS}]}`);
+  });
+
+  it('counts the text it would send against the 20 KB limit, escapes as written', async () => {
+    const padded = `{"Version":"2012-10-17","Statement":[{"Sid":"Pad","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/${'\\u0041'.repeat(3300)}"}]}`;
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: padded });
+    const r = await cli('grant-account', 'photos', '--account', '111122223333', '--read-only');
+    expect(r.code).toBe(2);
+    expect(oneErrorLine(r.stderr)).toMatch(/over the 20,480-character limit of a bucket policy/);
+    expect(puts()).toHaveLength(0);
+  });
+});
+
+describe('get-bucket-policy prints what is stored, not what JavaScript makes of it', () => {
+  const TEXT =
+    '{ "Version":"2012-10-17",\n  "Statement":[{"Sid":"Caf\\u00e9","Effect":"Deny","Principal":"*","Action":[],"Resource":"arn:aws:s3:::photos\\/x","Condition":{"NumericLessThan":{"s3:max-keys":12345678901234567891},"NumericGreaterThan":{"s3:signatureAge":1.0}}}]}';
+
+  it('keeps big numbers, decimals and escapes, pretty and on one line', async () => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: TEXT });
+    const pretty = (await cli('get-bucket-policy', 'photos')).stdout;
+    expect(pretty).toContain('"s3:max-keys": 12345678901234567891\n');
+    expect(pretty).toContain('"s3:signatureAge": 1.0\n');
+    expect(pretty).toContain('"Sid": "Caf\\u00e9",');
+    expect(pretty).toContain('"Resource": "arn:aws:s3:::photos\\/x",');
+    expect(pretty).toContain('"Action": [],');
+    expect((await cli('get-bucket-policy', 'photos', '--nl')).stdout).toBe(
+      TEXT.replace('{ "Version":"2012-10-17",\n  ', '{"Version":"2012-10-17",') + '\n',
+    );
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planSync } from '../../../src/services/sync/plan';
 import type { RemoteObject } from '../../../src/services/sync/remote-listing';
-import { sizeAndMtime } from '../../../src/services/sync/strategy';
+import { checksumStrategy, sizeAndMtime } from '../../../src/services/sync/strategy';
 
 function remote(...keys: string[]): Map<string, RemoteObject> {
   return new Map(
@@ -62,5 +62,31 @@ describe('sync --delete', () => {
     const { deletes, issues } = await deletesFor(root, remote('link.txt', 'link.txt.bak'));
     expect(issues).toEqual(['broken-link:link.txt']);
     expect(deletes).toEqual(['link.txt.bak']);
+  });
+});
+
+describe('sync --checksum, a file that cannot be read to compare', () => {
+  it('is planned as an upload (which then fails with its own error), never silently skipped', async () => {
+    const root = mkdtempSync(join(tmpdir(), 's3share-plan-'));
+    writeFileSync(join(root, 'locked.txt'), 'x');
+    writeFileSync(join(root, 'same.txt'), 'x');
+    // Both exist remotely with an MD5-style ETag: only reading the file could decide.
+    const listing = new Map<string, RemoteObject>(
+      ['locked.txt', 'same.txt'].map((relativeKey) => [
+        relativeKey,
+        { key: `dest/${relativeKey}`, relativeKey, size: 1, lastModifiedMs: 0, etag: '"9dd4e461268c8034f5c8564e155c67a6"' },
+      ]),
+    );
+    const strategy = checksumStrategy(async (f) => {
+      if (f.relativePath === 'locked.txt') throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      return '9dd4e461268c8034f5c8564e155c67a6';
+    });
+    const plan = await planSync(
+      { root, dest: { bucket: 'b', prefix: 'dest/' }, strategy, filters: [], delete: false, followSymlinks: true, concurrency: 4 },
+      listing,
+    );
+    expect(plan.uploads.map((u) => [u.key, u.reason])).toEqual([['dest/locked.txt', 'checksum']]);
+    expect(plan.skips.map((s) => s.key)).toEqual(['dest/same.txt']);
+    expect(plan.uploadBytes).toBe(1);
   });
 });
