@@ -7,6 +7,7 @@ import pkg from '../package.json';
 import { describeAwsError, isAwsError } from './aws/errors';
 import { processIo, type CliIo } from './io';
 import { InterruptedError, OperationError, UsageError } from './errors';
+import { escapingStderr } from './output/reporter';
 
 type Register = (program: Command, io: CliIo) => void;
 
@@ -63,16 +64,35 @@ export async function buildProgram(io: CliIo, argv?: string[]): Promise<Command>
     const name = cmd === program ? 's3-share' : `s3-share ${cmd.name()}`;
     cmd.exitOverride().configureOutput({
       writeOut: (s) => void io.stdout.write(s),
-      writeErr: (s) => void io.stderr.write(s),
+      // Help shown for a mistake is several lines on purpose: it goes out unescaped.
+      writeErr: (s) => void (rawStderr.get(io) ?? io.stderr).write(s),
       // Commander's own errors become one line with a pointer to the help.
-      outputError: (s, write) => write(`${s.trim().replace(/\s*\n\s*/g, ' ')} (see '${name} --help')\n`),
+      outputError: (s) => void io.stderr.write(`${s.trim().replace(/\s*\n\s*/g, ' ')} (see '${name} --help')\n`),
     });
   }
   return program;
 }
 
+/** The terminal behind a CliIo whose stderr escapes control characters. */
+const rawStderr = new WeakMap<CliIo, CliIo['stderr']>();
+
+/**
+ * The io every command gets: stderr shows control characters in file names, keys and AWS
+ * messages as escapes (\n, \x1b), so each line stays one line. Done here, once, rather than in
+ * each message.
+ */
+function withEscapedStderr(io: CliIo): CliIo {
+  const safe = Object.defineProperties(
+    {},
+    { ...Object.getOwnPropertyDescriptors(io), stderr: { value: escapingStderr(io.stderr), enumerable: true } },
+  ) as CliIo;
+  rawStderr.set(safe, io.stderr);
+  return safe;
+}
+
 /** Runs the CLI and returns its exit code. Never throws. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = withEscapedStderr(rawIo);
   try {
     const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
@@ -88,7 +108,9 @@ function reportError(err: unknown, io: CliIo): number {
     // Commander has printed its message already; anything it rejects is a usage error.
     return 2;
   }
-  const line = (message: string) => io.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  // A line break followed by indentation is layout (SDK messages have them) and becomes a space;
+  // any other control character, such as a newline inside a file name, is escaped by io.stderr.
+  const line = (message: string) => io.stderr.write(`error: ${message.replace(/\s*\n[ \t]+/g, ' ').trimEnd()}\n`);
   if (err instanceof UsageError || err instanceof OperationError || err instanceof InterruptedError) {
     line(err.message);
     return err.exitCode;
@@ -98,7 +120,7 @@ function reportError(err: unknown, io: CliIo): number {
     return 1;
   }
   const e = err as Error;
-  if (io.env.S3_SHARE_DEBUG) io.stderr.write(`${e?.stack ?? String(err)}\n`);
+  if (io.env.S3_SHARE_DEBUG) (rawStderr.get(io) ?? io.stderr).write(`${e?.stack ?? String(err)}\n`);
   line(`${e?.message ?? String(err)}: this is unexpected; rerun with S3_SHARE_DEBUG=1 for details and report it`);
   return 1;
 }

@@ -14,17 +14,46 @@ export interface OperationContext {
   operation: string;
   /** What the call was about, when the request names it: s3://bucket or s3://bucket/key. */
   resource?: string;
+  /** Where the request went (scheme, host and port), once the endpoint was resolved. */
+  endpoint?: string;
+  /** The timeouts the request ran with, in milliseconds (0: none), to name them when one fires. */
+  connectTimeoutMs?: number;
+  readTimeoutMs?: number;
 }
 
 export const OPERATION_CONTEXT = Symbol.for('s3-share.operation');
+
+/** Set on the error a client raises for a successful HTTP answer that did not come from AWS. */
+export const NOT_AWS_RESPONSE = 'NotAnAwsResponse';
+
+export function header(headers: Record<string, string | undefined> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+/**
+ * Whether an HTTP answer came from someone other than AWS: it lacks the request id that AWS (and
+ * S3-compatible servers) put on every answer, and it is a web page, or (`unparsed`) the SDK could
+ * make nothing of it. An HTML object fetched from S3 has the request id, so it is never mistaken.
+ */
+export function isForeignResponse(response: { headers?: Record<string, string | undefined> } | undefined, unparsed = false): boolean {
+  if (!response) return false;
+  const headers = response.headers ?? {};
+  if (Object.keys(headers).some((k) => /^x-amzn?-request-?id$|^x-amz-id-2$/i.test(k))) return false;
+  return unparsed || /^text\/html\b/i.test(header(headers, 'content-type') ?? '');
+}
 
 type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
 async function credentialsFor(ctx: AwsContext): Promise<Credentials> {
   if (ctx.credentials.kind === 'static') return ctx.credentials.credentials;
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-  // A named profile takes precedence over environment credentials, as in the AWS CLI.
-  return fromNodeProviderChain(ctx.credentials.profile ? { profile: ctx.credentials.profile } : {});
+  // A named profile takes precedence over environment credentials, as in the AWS CLI. The chain's
+  // own logger prints a multi-line warning when both are set; resolveAwsContext says that in one
+  // line instead (and --silent silences it), so the chain gets a logger that keeps quiet.
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  return fromNodeProviderChain({ ...(ctx.credentials.profile ? { profile: ctx.credentials.profile } : {}), logger: quiet });
 }
 
 const providerCache = new WeakMap<AwsContext, Promise<Credentials>>();
@@ -38,24 +67,41 @@ function sharedCredentials(ctx: AwsContext): Promise<Credentials> {
   return p;
 }
 
+/**
+ * Every request gets a connection timeout and a read timeout. The read timeout is the socket's
+ * inactivity timeout (the handler's socketTimeout), not a limit on the whole request: a long
+ * download or upload that keeps moving bytes never trips it, an endpoint that goes silent does.
+ * Each retry gets the same limits, so a stalled endpoint costs at most maxAttempts of them.
+ */
+function timeouts(ctx: AwsContext) {
+  return { connectionTimeout: ctx.connectTimeoutMs, socketTimeout: ctx.readTimeoutMs };
+}
+
 async function baseConfig(ctx: AwsContext) {
   return {
     region: ctx.region,
     credentials: await sharedCredentials(ctx),
     retryMode: 'adaptive' as const,
     maxAttempts: ctx.maxAttempts,
+    requestHandler: timeouts(ctx),
     ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
   };
+}
+
+interface RawResponse {
+  statusCode?: number;
+  headers?: Record<string, string | undefined>;
+  body?: { destroy?: () => void };
 }
 
 interface MiddlewareClient {
   middlewareStack: {
     add(
       mw: (
-        next: (args: { input?: unknown }) => Promise<unknown>,
-        context: { commandName?: string },
+        next: (args: { input?: unknown }) => Promise<{ response?: unknown }>,
+        context: { commandName?: string; endpointV2?: { url?: URL } },
       ) => (args: { input?: unknown }) => Promise<unknown>,
-      opts: { step: 'initialize'; name: string },
+      opts: { step: 'initialize' | 'deserialize'; name: string; priority?: 'low' },
     ): void;
   };
 }
@@ -67,7 +113,7 @@ function resourceOf(input: unknown): string | undefined {
 }
 
 /** Tags every error with the service, operation and resource that failed, so messages can name them. */
-function tagErrors<C>(client: C, service: string): C {
+function tagErrors<C>(client: C, service: string, ctx: AwsContext): C {
   (client as unknown as MiddlewareClient).middlewareStack.add(
     (next, context) => async (args) => {
       try {
@@ -75,7 +121,14 @@ function tagErrors<C>(client: C, service: string): C {
       } catch (err) {
         if (err && typeof err === 'object') {
           const operation = (context.commandName ?? '').replace(/Command$/, '');
-          const value: OperationContext = { service, operation, resource: resourceOf(args.input) };
+          const value: OperationContext = {
+            service,
+            operation,
+            resource: resourceOf(args.input),
+            endpoint: context.endpointV2?.url?.origin,
+            connectTimeoutMs: ctx.connectTimeoutMs,
+            readTimeoutMs: ctx.readTimeoutMs,
+          };
           Object.defineProperty(err, OPERATION_CONTEXT, { value, enumerable: false, configurable: true });
         }
         throw err;
@@ -83,17 +136,35 @@ function tagErrors<C>(client: C, service: string): C {
     },
     { step: 'initialize', name: 's3shareOperationContext' },
   );
+  // A web page answering 200 (a captive portal, a wrong --endpoint-url) parses as an empty AWS
+  // answer: whoami would print an empty identity. Refuse it before the SDK parses it.
+  (client as unknown as MiddlewareClient).middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as RawResponse | undefined;
+      if (response && (response.statusCode ?? 0) < 300 && isForeignResponse(response)) {
+        response.body?.destroy?.();
+        throw Object.assign(new Error('the answer is a web page, not an AWS response'), {
+          name: NOT_AWS_RESPONSE,
+          $response: { statusCode: response.statusCode, headers: response.headers },
+          $metadata: { httpStatusCode: response.statusCode },
+        });
+      }
+      return result;
+    },
+    { step: 'deserialize', name: 's3shareForeignResponse', priority: 'low' },
+  );
   return client;
 }
 
 export async function createIamClient(ctx: AwsContext): Promise<IAMClient> {
   const { IAMClient } = await import('@aws-sdk/client-iam');
-  return tagErrors(new IAMClient(await baseConfig(ctx)), 'iam');
+  return tagErrors(new IAMClient(await baseConfig(ctx)), 'iam', ctx);
 }
 
 export async function createStsClient(ctx: AwsContext): Promise<STSClient> {
   const { STSClient } = await import('@aws-sdk/client-sts');
-  return tagErrors(new STSClient(await baseConfig(ctx)), 'sts');
+  return tagErrors(new STSClient(await baseConfig(ctx)), 'sts', ctx);
 }
 
 /** For commands that need more than the context gives: another identity, more sockets. */
@@ -113,13 +184,14 @@ export async function createS3Client(ctx: AwsContext, region?: string, options: 
     new S3Client({
       ...config,
       ...(options.credentials ? { credentials: options.credentials } : {}),
-      ...(agent ? { requestHandler: { httpAgent: agent, httpsAgent: agent } } : {}),
+      requestHandler: { ...timeouts(ctx), ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}) },
       region: region ?? config.region,
       forcePathStyle: ctx.endpoint !== undefined,
       // A bucket in another region answers 301; follow it rather than fail.
       followRegionRedirects: true,
     }),
     's3',
+    ctx,
   );
 }
 

@@ -14,7 +14,14 @@ export interface AwsOptions {
   sessionToken?: string;
   endpointUrl?: string;
   auth?: string;
+  /** Seconds; 0 waits for ever. As aws-cli's --cli-connect-timeout and --cli-read-timeout. */
+  connectTimeout?: number;
+  readTimeout?: number;
 }
+
+/** aws-cli's defaults: 60 s to connect, 60 s of silence while waiting for or reading an answer. */
+export const DEFAULT_CONNECT_TIMEOUT_S = 60;
+export const DEFAULT_READ_TIMEOUT_S = 60;
 
 export interface StaticCredentials {
   accessKeyId: string;
@@ -32,6 +39,9 @@ export interface AwsContext {
   endpoint?: string;
   credentials: CredentialSource;
   maxAttempts: number;
+  /** Milliseconds; 0 means no limit. */
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -46,12 +56,25 @@ export async function resolveAwsContext(opts: AwsOptions, env: Env = process.env
   const warnings: string[] = [];
   const credentials = resolveCredentialSource(opts, warnings);
   const profile = credentials.kind === 'chain' ? credentials.profile : opts.profile;
-  const region =
-    opts.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || (await profileRegion(profile ?? env.AWS_PROFILE, env)) || 'us-east-1';
+  const shared = await loadSharedFiles(env);
+  if (credentials.kind === 'chain') checkProfile(credentials.profile, env.AWS_PROFILE, shared);
   const endpoint = resolveEndpoint(opts.endpointUrl ?? env.AWS_ENDPOINT_URL);
+  const region = resolveRegion(opts.region, env, shared, profile ?? env.AWS_PROFILE, endpoint !== undefined);
+  if (credentials.kind === 'chain' && (credentials.profile || env.AWS_PROFILE) && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    const name = credentials.profile ?? env.AWS_PROFILE;
+    const via = credentials.profile ? '--profile' : 'AWS_PROFILE';
+    warnings.push(`using profile ${name} (${via}); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored`);
+  }
   const attempts = Number(env.AWS_MAX_ATTEMPTS);
   return {
-    context: { region, endpoint, credentials, maxAttempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 5 },
+    context: {
+      region,
+      endpoint,
+      credentials,
+      maxAttempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 5,
+      connectTimeoutMs: Math.round((opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000),
+      readTimeoutMs: Math.round((opts.readTimeout ?? DEFAULT_READ_TIMEOUT_S) * 1000),
+    },
     warnings,
   };
 }
@@ -168,13 +191,72 @@ function resolveEndpoint(url: string | undefined): string | undefined {
   return url.replace(/\/+$/, '');
 }
 
-/** The region of a profile in the shared config file (~/.aws/config or AWS_CONFIG_FILE). */
-async function profileRegion(profile: string | undefined, env: Env): Promise<string | undefined> {
+interface SharedFiles {
+  configFile: Record<string, Record<string, string | undefined>>;
+  credentialsFile: Record<string, Record<string, string | undefined>>;
+  /** The paths read, as the user would name them (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE or the defaults). */
+  configPath: string;
+  credentialsPath: string;
+}
+
+/** The shared config and credentials files (~/.aws/config, ~/.aws/credentials, or as the environment says). */
+async function loadSharedFiles(env: Env): Promise<SharedFiles> {
   const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
   const { configFile, credentialsFile } = await loadSharedConfigFiles({
     configFilepath: env.AWS_CONFIG_FILE,
     filepath: env.AWS_SHARED_CREDENTIALS_FILE,
   });
+  return {
+    configFile,
+    credentialsFile,
+    configPath: env.AWS_CONFIG_FILE || '~/.aws/config',
+    credentialsPath: env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials',
+  };
+}
+
+/**
+ * A named profile must exist before any AWS call: otherwise the SDK's chain ends in "could not
+ * load credentials from any providers", which names neither the profile nor the files.
+ */
+function checkProfile(flag: string | undefined, envProfile: string | undefined, files: SharedFiles): void {
+  const name = flag || envProfile;
+  if (!name) return;
+  if (files.configFile[name] || files.credentialsFile[name]) return;
+  // The SDK treats a missing [default] as "no profile", and so do we.
+  if (name === 'default') return;
+  const known = [...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)])].sort();
+  const via = flag ? '--profile' : 'AWS_PROFILE';
+  throw new UsageError(
+    `profile '${name}' (${via}) is not in ${files.configPath} or ${files.credentialsPath}: ` +
+      (known.length ? `use one of ${known.join(', ')}` : 'no profiles are defined there') +
+      ', or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it',
+  );
+}
+
+/**
+ * AWS region names: letters, then one or more dash-separated words, then a number (us-east-1,
+ * us-gov-west-1, eu-isoe-west-1). The SDK puts the region into host names and signatures, so a
+ * malformed one fails late with SDK text; checking here makes it a usage error before any call.
+ */
+const REGION_SHAPE = /^[a-z]{2,}(?:-[a-z]+)+-\d{1,2}$/;
+/** S3-compatible servers behind --endpoint-url may name their region freely (Garage: "garage"), within a host label. */
+const CUSTOM_REGION_SHAPE = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+function resolveRegion(flag: string | undefined, env: Env, files: SharedFiles, profile: string | undefined, custom: boolean): string {
   const name = profile || 'default';
-  return configFile[name]?.region ?? credentialsFile[name]?.region;
+  const fromProfile = files.configFile[name]?.region ?? files.credentialsFile[name]?.region;
+  const sources: Array<[string | undefined, string]> = [
+    [flag, '--region'],
+    [env.AWS_REGION, 'AWS_REGION'],
+    [env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION'],
+    [fromProfile, `the region of profile ${name}`],
+  ];
+  const found = sources.find(([value]) => value);
+  if (!found) return 'us-east-1';
+  const [region, source] = found as [string, string];
+  if (!(custom ? CUSTOM_REGION_SHAPE : REGION_SHAPE).test(region)) {
+    const shape = custom ? 'a region name (letters, digits and dashes)' : 'an AWS region name';
+    throw new UsageError(`${source} '${region}' is not ${shape}: give one such as us-east-1 or eu-west-3`);
+  }
+  return region;
 }

@@ -3,7 +3,7 @@
  * AWS error codes are kept; AccessDenied names the refused action; bad or expired credentials say
  * exactly that (never "bucket not found").
  */
-import { OPERATION_CONTEXT, type OperationContext } from './clients';
+import { header, isForeignResponse, NOT_AWS_RESPONSE, OPERATION_CONTEXT, type OperationContext } from './clients';
 
 interface AwsLikeError {
   name?: string;
@@ -12,6 +12,8 @@ interface AwsLikeError {
   message?: string;
   BucketName?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number };
+  /** The raw HTTP response, which the SDK attaches when it could not make sense of one. */
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
   [OPERATION_CONTEXT]?: OperationContext;
 }
 
@@ -52,7 +54,11 @@ export function isAwsError(err: unknown): boolean {
   return (
     !!err &&
     typeof err === 'object' &&
-    ('$metadata' in err || OPERATION_CONTEXT in err || (err as Error).name === 'CredentialsProviderError')
+    ('$metadata' in err ||
+      OPERATION_CONTEXT in err ||
+      (err as Error).name === 'CredentialsProviderError' ||
+      // The HTTP handler's timeouts, also when one fires while a response body is being read.
+      ((err as Error).name === 'TimeoutError' && /^@smithy\/node-http-handler/.test((err as Error).message ?? '')))
   );
 }
 
@@ -105,17 +111,42 @@ export function describeAwsError(err: unknown): string {
     case 'TooManyRequestsException':
       return `AWS kept throttling requests${action ? ` to ${action}` : ''} after ${e.$metadata?.attempts ?? 'several'} attempts (${code}): try again later or lower --concurrency`;
   }
-  const net = networkError(e);
+  const timeout = timeoutError(e, action);
+  if (timeout) return timeout;
+  const net = networkError(e, action);
   if (net) return net;
-  if (/Deserialization error|XML parse error|Unexpected token .* JSON/.test(message)) {
-    const status = e.$metadata?.httpStatusCode;
-    return `the endpoint answered${action ? ` ${action}` : ''} with something that is not an AWS response${status ? ` (HTTP ${status})` : ''}: check --endpoint-url, proxies and the region`;
+  const unparsed = /^(Unknown|UnknownError)$/.test(code) || /^(Unknown|UnknownError)?$/.test(message);
+  if (
+    code === NOT_AWS_RESPONSE ||
+    isForeignResponse(e.$response, unparsed) ||
+    /Deserialization error|XML parse error|Unexpected token .* JSON/.test(message)
+  ) {
+    const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+    const type = header(e.$response?.headers, 'content-type')?.split(';')[0];
+    const what = [status ? `HTTP ${status}` : '', type ?? ''].filter(Boolean).join(', ');
+    const endpoint = e[OPERATION_CONTEXT]?.endpoint;
+    return `the endpoint${endpoint ? ` ${endpoint}` : ''} answered${action ? ` ${action}` : ''} with something that is not an AWS response${what ? ` (${what})` : ''}: check --endpoint-url, proxies and the region`;
   }
   const what = (message || 'AWS request failed').replace(/\.$/, '');
   return `${what} (${code}${action ? ` from ${action}` : ''})`;
 }
 
-function networkError(e: AwsLikeError): string | undefined {
+/** Which of the HTTP handler's timeouts fired: connecting, or waiting in silence for the answer. */
+function timeoutError(e: AwsLikeError, action: string | undefined): string | undefined {
+  if (e.name !== 'TimeoutError') return undefined;
+  const op = e[OPERATION_CONTEXT];
+  const where = op?.endpoint ?? 'AWS';
+  const attempts = e.$metadata?.attempts;
+  const tried = `TimeoutError${action ? ` from ${action}` : ''}${attempts && attempts > 1 ? `, ${attempts} attempts` : ''}`;
+  const ms = /(?:within the configured timeout of|after) (\d+) ms/.exec(e.message ?? '')?.[1];
+  const seconds = (value: number | undefined) => (value ? `${+(value / 1000).toFixed(3)} s` : 'too long');
+  if (/did not establish a connection/.test(e.message ?? '')) {
+    return `cannot connect to ${where}: no connection within ${seconds(ms ? +ms : op?.connectTimeoutMs)} (${tried}): check the network, proxies, --endpoint-url and --region, or raise --connect-timeout`;
+  }
+  return `${where} stopped answering: nothing received for ${seconds(ms ? +ms : op?.readTimeoutMs)} (${tried}): check --endpoint-url, proxies and firewalls, or raise --read-timeout if the endpoint is just slow`;
+}
+
+function networkError(e: AwsLikeError, action?: string): string | undefined {
   const code = e.code ?? e.name;
   if (!code) return undefined;
   const known: Record<string, string> = {
@@ -128,5 +159,7 @@ function networkError(e: AwsLikeError): string | undefined {
     TimeoutError: 'the request timed out',
   };
   if (!known[code]) return undefined;
-  return `cannot reach AWS: ${known[code]} (${code}): check the network, --endpoint-url and --region`;
+  const endpoint = e[OPERATION_CONTEXT]?.endpoint;
+  const where = endpoint ? `${endpoint}${action ? ` (${action})` : ''}` : 'AWS';
+  return `cannot reach ${where}: ${known[code]} (${code}): check the network, --endpoint-url and --region`;
 }

@@ -249,3 +249,63 @@ describeE2E('bad input over every command', () => {
     expect(await inventory(clients.iam, clients.s3)).toEqual(before);
   });
 });
+
+describeE2E('bad AWS settings are refused before any AWS call', () => {
+  const cfgDir = mkdtempSync(join(tmpdir(), 's3share-badsettings-'));
+  const config = join(cfgDir, 'config');
+  writeFileSync(config, '[profile client]\nregion = eu-west-1\n[profile broken]\nregion = eu west 1\n');
+  const base = {
+    AWS_CONFIG_FILE: config,
+    AWS_SHARED_CREDENTIALS_FILE: join(cfgDir, 'none'),
+    AWS_ACCESS_KEY_ID: 'a',
+    AWS_SECRET_ACCESS_KEY: 'b',
+  };
+  // Nothing listens on port 9: a case that reached AWS would fail with "cannot reach", not these.
+  const endpoint = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+  // With a custom endpoint any host-label region is allowed (S3-compatible servers name their
+  // own); these are malformed for every endpoint.
+  it.each<[string, string[], Record<string, string | undefined>, RegExp]>([
+    ['malformed --region', ['whoami', '--region', 'not a region!'], {}, /^error: --region 'not a region!' is not a region name/],
+    ['--region with a typo', ['list-buckets', '--region', 'us_east_1'], {}, /^error: --region 'us_east_1' is not a region name/],
+    ['malformed AWS_REGION', ['list-users'], { AWS_REGION: 'eu_west_1' }, /^error: AWS_REGION 'eu_west_1'/],
+    [
+      'malformed region in the profile',
+      ['whoami', '--profile', 'broken'],
+      { AWS_REGION: undefined },
+      /^error: the region of profile broken 'eu west 1'/,
+    ],
+    [
+      '--profile that does not exist',
+      ['whoami', '--profile', 'nope'],
+      {},
+      /^error: profile 'nope' \(--profile\) is not in .*config or .*none: use one of broken, client/,
+    ],
+    ['AWS_PROFILE that does not exist', ['list-users'], { AWS_PROFILE: 'ghost' }, /^error: profile 'ghost' \(AWS_PROFILE\) is not in /],
+    [
+      '--auth path with a newline',
+      ['whoami', '--auth', join(cfgDir, 'a\nb.json')],
+      {},
+      /^error: cannot read --auth file .*a\\nb\.json \(ENOENT\)/,
+    ],
+  ])('%s: exit 2, one line', async (_name, args, env, pattern) => {
+    const r = await runCli(args, { env: { ...base, ...endpoint, ...env } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+  });
+
+  it('keys in the environment plus --profile: one warning line, none with --silent', async () => {
+    const env = { ...base, ...endpoint, AWS_MAX_ATTEMPTS: '1' };
+    const loud = await runCli(['whoami', '--profile', 'client'], { env });
+    const lines = loud.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'warning: using profile client (--profile); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored',
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^error: /);
+    const quiet = await runCli(['whoami', '--profile', 'client', '--silent'], { env });
+    expect(quiet.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(quiet.stderr).not.toMatch(/Multiple credential sources|warning/);
+  });
+});

@@ -196,3 +196,49 @@ describeE2E('faults between the CLI and AWS', () => {
     });
   });
 });
+
+describeE2E('answers that are not from AWS', () => {
+  let html: FaultProxy;
+  beforeAll(async () => {
+    html = await startFaultProxy({ target: motoState().endpoint });
+  });
+  afterAll(() => html.close());
+  const via = (rules: FaultRule[], args: string[]) => {
+    html.setRules(rules);
+    return runCli(args, { env: { AWS_ENDPOINT_URL: html.url, AWS_MAX_ATTEMPTS: '2' } });
+  };
+
+  it.each<[string, FaultRule[], string[], RegExp]>([
+    [
+      'an HTML 404 on whoami',
+      [{ match: /GetCallerIdentity/, fault: 'html', status: 404 }],
+      ['whoami'],
+      /answered sts:GetCallerIdentity with something that is not an AWS response \(HTTP 404, text\/html\)/,
+    ],
+    [
+      'an HTML 200 on whoami (was an empty identity)',
+      [{ match: /GetCallerIdentity/, fault: 'html', status: 200 }],
+      ['whoami'],
+      /answered sts:GetCallerIdentity with something that is not an AWS response \(HTTP 200, text\/html\)/,
+    ],
+    [
+      'an HTML 200 on list-buckets (was an empty list)',
+      [{ match: /^GET \/$/, fault: 'html', status: 200 }],
+      ['list-buckets'],
+      /answered s3:ListAllMyBuckets with something that is not an AWS response \(HTTP 200/,
+    ],
+    [
+      'an HTML 502 from a proxy on list-users',
+      [{ match: /ListUsers/, fault: 'html', status: 502 }],
+      ['list-users'],
+      /answered iam:ListUsers with something that is not an AWS response \(HTTP 502, text\/html\)/,
+    ],
+  ])('%s: exit 1, one line naming the endpoint', async (_name, rules, args, pattern) => {
+    const r = await via(rules, args);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: the endpoint ${html.url.replace(/[.]/g, '\\.')} `));
+    expect(r.stderr).toMatch(pattern);
+  });
+});

@@ -10,7 +10,13 @@
 const http = require('node:http');
 
 /**
- * @param {{ target: string, latencyMs?: number, rules?: Array<{ match: RegExp, fault: 'throttle'|'slowdown'|'500'|'reset'|'delay', times?: number, delayMs?: number }> }} opts
+ * Besides errors, a rule can make the endpoint misbehave the way real networks do: 'stall' accepts
+ * the request and never answers (the socket stays open until close()); 'html' answers with a web
+ * page instead of AWS (status `status`, 404 by default), as a wrong endpoint or a captive portal
+ * does; 'trickle' forwards the real answer but sends its body in `chunkBytes` pieces every
+ * `intervalMs`, so a transfer can take far longer than any one silence.
+ *
+ * @param {{ target: string, latencyMs?: number, rules?: Array<{ match: RegExp, fault: 'throttle'|'slowdown'|'500'|'reset'|'delay'|'stall'|'html'|'trickle', times?: number, delayMs?: number, status?: number, intervalMs?: number, chunkBytes?: number }> }} opts
  * @returns {Promise<{ url: string, port: number, requests: number, faults: number, setRules(rules: any[]): void, close(): Promise<void> }>}
  */
 async function startFaultProxy(opts) {
@@ -21,6 +27,8 @@ async function startFaultProxy(opts) {
   // A held request (latency, a 'delay' rule of several seconds) must not outlive close(): its
   // timer would keep the test process alive after the run, and then send to a stopped server.
   const timers = new Set();
+  // Requests held open by 'stall': ended by close(), or the test process would wait on them.
+  const stalled = new Set();
   const later = (fn, ms) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -39,22 +47,45 @@ async function startFaultProxy(opts) {
       const rule = state.rules.find((r) => r.match.test(operation) && (r.times === undefined || r.used < r.times));
       if (rule) rule.used++;
       later(() => {
+        if (rule && rule.fault === 'stall') {
+          state.faults++;
+          stalled.add(res);
+          res.on('close', () => stalled.delete(res));
+          return;
+        }
+        if (rule && rule.fault === 'trickle') {
+          state.faults++;
+          return forward(req, res, body, 0, rule);
+        }
         if (rule && rule.fault !== 'delay') {
           state.faults++;
-          return injectFault(rule.fault, req, res);
+          return injectFault(rule, req, res);
         }
         forward(req, res, body, rule && rule.fault === 'delay' ? (rule.delayMs ?? 0) : 0);
       }, latencyMs);
     });
   });
 
-  function forward(req, res, body, extraDelay) {
+  function forward(req, res, body, extraDelay, trickle) {
     later(() => {
       const upstream = http.request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
         (up) => {
           res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
+          if (!trickle) return up.pipe(res);
+          const parts = [];
+          up.on('data', (c) => parts.push(c));
+          up.on('end', () => {
+            const whole = Buffer.concat(parts);
+            const size = trickle.chunkBytes ?? 1024;
+            const send = (offset) => {
+              if (res.destroyed) return;
+              if (offset >= whole.length) return res.end();
+              res.write(whole.subarray(offset, offset + size));
+              later(() => send(offset + size), trickle.intervalMs ?? 100);
+            };
+            send(0);
+          });
         },
       );
       upstream.on('error', () => {
@@ -82,6 +113,8 @@ async function startFaultProxy(opts) {
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      for (const res of stalled) res.destroy();
+      stalled.clear();
       agent.destroy();
       server.closeAllConnections?.();
       return new Promise((resolve) => server.close(() => resolve(undefined)));
@@ -97,7 +130,8 @@ function operationOf(req, body) {
   return `${req.method} ${(req.url ?? '/').split('?')[0]}`;
 }
 
-function injectFault(fault, req, res) {
+function injectFault(rule, req, res) {
+  const fault = rule.fault;
   const xml = (code, message) =>
     `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
   const s3xml = (code, message) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
@@ -114,6 +148,11 @@ function injectFault(fault, req, res) {
       return res.end(isQuery ? xml('InternalFailure', 'injected') : s3xml('InternalError', 'injected'));
     case 'reset':
       return req.socket.destroy();
+    case 'html':
+      res.writeHead(rule.status ?? 404, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(
+        `<!DOCTYPE html><html><head><title>${rule.status ?? 404}</title></head><body><h1>Not Found</h1><p>nginx</p></body></html>`,
+      );
   }
 }
 

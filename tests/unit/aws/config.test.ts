@@ -72,6 +72,83 @@ describe('resolveAwsContext', () => {
   });
 });
 
+describe('resolveAwsContext: checks before any AWS call', () => {
+  const config = file('checks-config', '[profile client]\nregion = ap-south-1\n[profile broken]\nregion = eu west 1\n');
+  const creds = file('checks-creds', '[keys]\naws_access_key_id = AKIAK\naws_secret_access_key = k\n');
+  const env = { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: creds };
+
+  it.each(['us-east-1', 'eu-west-3', 'ap-southeast-2', 'us-gov-west-1', 'cn-northwest-1', 'eu-isoe-west-1', 'il-central-1'])(
+    'accepts the AWS region %s',
+    async (region) => {
+      expect((await resolveAwsContext({ region }, env)).context.region).toBe(region);
+    },
+  );
+
+  it.each([
+    [{ region: 'not a region!' }, {}, /^--region 'not a region!' is not an AWS region name: give one such as us-east-1/],
+    [{ region: 'us-east1' }, {}, /^--region 'us-east1' is not an AWS region name/],
+    [{ region: 'US-EAST-1' }, {}, /^--region 'US-EAST-1'/],
+    [{ region: 'us-east-1/../x' }, {}, /^--region 'us-east-1\/\.\.\/x'/],
+    [{}, { AWS_REGION: 'eu_west_1' }, /^AWS_REGION 'eu_west_1' is not an AWS region name/],
+    [{}, { AWS_DEFAULT_REGION: 'moon' }, /^AWS_DEFAULT_REGION 'moon'/],
+    [{ profile: 'broken' }, {}, /^the region of profile broken 'eu west 1' is not an AWS region name/],
+  ])('refuses a malformed region %j %j as a usage error', async (opts, extra, pattern) => {
+    const err = await resolveAwsContext(opts, { ...env, ...extra }).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(pattern);
+  });
+
+  it('lets a custom endpoint name its region freely, within a host label', async () => {
+    expect((await resolveAwsContext({ region: 'garage', endpointUrl: 'http://127.0.0.1:3900' }, env)).context.region).toBe('garage');
+    await expect(resolveAwsContext({ region: 'not a region!', endpointUrl: 'http://127.0.0.1:3900' }, env)).rejects.toThrow(
+      /^--region 'not a region!' is not a region name \(letters, digits and dashes\)/,
+    );
+  });
+
+  it('names a missing profile, where it looked, and the profiles it found', async () => {
+    const err = await resolveAwsContext({ profile: 'nope' }, env).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe(
+      `profile 'nope' (--profile) is not in ${config} or ${creds}: use one of broken, client, keys, or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE to the files that define it`,
+    );
+    await expect(resolveAwsContext({}, { ...env, AWS_PROFILE: 'ghost' })).rejects.toThrow(/^profile 'ghost' \(AWS_PROFILE\) is not in /);
+    await expect(resolveAwsContext({ profile: 'nope' }, { HOME: '/nonexistent' })).rejects.toThrow(
+      /is not in ~\/\.aws\/config or ~\/\.aws\/credentials: no profiles are defined there/,
+    );
+  });
+
+  it('accepts a profile from either file, and a missing [default]', async () => {
+    expect((await resolveAwsContext({ profile: 'keys' }, env)).context.credentials).toEqual({ kind: 'chain', profile: 'keys' });
+    expect((await resolveAwsContext({ profile: 'client' }, env)).context.region).toBe('ap-south-1');
+    expect((await resolveAwsContext({ profile: 'default' }, env)).context.credentials).toEqual({ kind: 'chain', profile: 'default' });
+  });
+
+  it('does not look up --profile when it names a section of the --auth file', async () => {
+    const auth = file('checks-auth.ini', '[elsewhere]\naws_access_key_id = AKIAE\naws_secret_access_key = e\n');
+    expect((await resolveAwsContext({ auth, profile: 'elsewhere' }, env)).context.credentials).toMatchObject({ kind: 'static' });
+  });
+
+  it('says in one line which source it uses when a profile and environment keys are both set', async () => {
+    const keys = { AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'env-secret-value' };
+    const flag = await resolveAwsContext({ profile: 'keys' }, { ...env, ...keys });
+    expect(flag.warnings).toEqual([
+      'using profile keys (--profile); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored',
+    ]);
+    const fromEnv = await resolveAwsContext({}, { ...env, ...keys, AWS_PROFILE: 'keys' });
+    expect(fromEnv.warnings).toEqual([expect.stringMatching(/^using profile keys \(AWS_PROFILE\); /)]);
+    expect(JSON.stringify([flag.warnings, fromEnv.warnings])).not.toContain('env-secret-value');
+    expect((await resolveAwsContext({}, { ...env, ...keys })).warnings).toEqual([]);
+  });
+
+  it("gives every request aws-cli's timeouts unless told otherwise (0: none)", async () => {
+    expect((await resolveAwsContext({}, env)).context).toMatchObject({ connectTimeoutMs: 60_000, readTimeoutMs: 60_000 });
+    expect((await resolveAwsContext({ connectTimeout: 2.5, readTimeout: 0 }, env)).context).toMatchObject({
+      connectTimeoutMs: 2500,
+      readTimeoutMs: 0,
+    });
+  });
+});
+
 describe('readAuthFile', () => {
   it('reads the JSON that create prints, with a session token and expiry', () => {
     const p = file(

@@ -1,6 +1,9 @@
 import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runMain } from '../support/fake-io';
 import { CREDS } from '../support/run-cli';
 
@@ -135,5 +138,52 @@ describe('list-users', () => {
     expect(csv[0]).toBe('UserName,UserId,Arn,Path,CreateDate,PasswordLastUsed,PermissionsBoundary');
     expect(csv[1]).toBe('alice,A1,arn:alice,/,2024-05-01T00:00:00.000Z,,');
     expect((await cli(['list-users', '--tsv'])).stdout.split('\n')[2]).toBe('bob\tB1\tarn:bob\t/\t2024-05-02T00:00:00.000Z\t\t');
+  });
+});
+
+describe('errors say what happened, on one line', () => {
+  it('escapes a newline or escape sequence in a file name in the error line', async () => {
+    const r = await cli(['whoami', '--auth', '/tmp/no\nsuch\x1b[31m.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: cannot read --auth file /tmp/no\\nsuch\\x1b[31m.json (ENOENT): check the path\n');
+  });
+
+  it('refuses a malformed region before any AWS call: exit 2, one line', async () => {
+    const r = await cli(['whoami', '--region', 'not a region!']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: --region 'not a region!' is not an AWS region name: give one such as us-east-1 or eu-west-3\n");
+    expect(stsMock.calls()).toHaveLength(0);
+  });
+
+  it('names a missing profile and the files searched: exit 2, no AWS call', async () => {
+    const r = await cli(['whoami', '--profile', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: profile 'nope' \(--profile\) is not in \/nonexistent\/config or \/nonexistent\/creds: /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(stsMock.calls()).toHaveLength(0);
+  });
+
+  it('says in one line that environment keys are ignored for a profile, and nothing with --silent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3share-cli-'));
+    const config = join(dir, 'config');
+    writeFileSync(
+      config,
+      '[profile client]\nregion = eu-west-1\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = profile-secret\n',
+    );
+    stsMock.on(GetCallerIdentityCommand).resolves({ UserId: 'AID', Account: '1', Arn: 'a' });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const env = { ...CREDS, AWS_CONFIG_FILE: config };
+      const loud = await cli(['whoami', '--profile', 'client'], env);
+      expect(loud.code).toBe(0);
+      expect(loud.stderr).toBe(
+        'warning: using profile client (--profile); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored\n',
+      );
+      const quiet = await cli(['whoami', '--profile', 'client', '--silent'], env);
+      expect(quiet.stderr).toBe('');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
