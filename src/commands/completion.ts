@@ -25,14 +25,17 @@ export function commandSpecs(program: Command): CommandSpec[] {
     .map((c) => ({
       name: c.name(),
       description: c.description(),
-      options: (c.options as Option[]).map((o) => ({
-        flags: [o.short, o.long].filter((f): f is string => !!f),
-        long: o.long,
-        short: o.short,
-        description: o.description,
-        takesValue: o.required || o.optional,
-        choices: o.argChoices,
-      })),
+      // Hidden options (aliases kept for other tools' spellings) are accepted but not offered.
+      options: (c.options as Option[])
+        .filter((o) => !o.hidden)
+        .map((o) => ({
+          flags: [o.short, o.long].filter((f): f is string => !!f),
+          long: o.long,
+          short: o.short,
+          description: o.description,
+          takesValue: o.required || o.optional,
+          choices: o.argChoices,
+        })),
     }));
 }
 

@@ -242,3 +242,60 @@ describeE2E('answers that are not from AWS', () => {
     expect(r.stderr).toMatch(pattern);
   });
 });
+
+describeE2E('nothing hangs', () => {
+  let net: FaultProxy;
+  beforeAll(async () => {
+    net = await startFaultProxy({ target: motoState().endpoint });
+  });
+  afterAll(() => net.close());
+  const via = (rules: FaultRule[], args: string[], env: Record<string, string> = {}) => {
+    net.setRules(rules);
+    return runCli(args, { env: { AWS_ENDPOINT_URL: net.url, ...env } });
+  };
+
+  it('whoami against an endpoint that accepts and never answers: one line naming it, within the bounded retries', async () => {
+    const started = Date.now();
+    const r = await via([{ match: /GetCallerIdentity/, fault: 'stall' }], ['whoami', '--read-timeout', '1'], { AWS_MAX_ATTEMPTS: '3' });
+    const elapsed = Date.now() - started;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: ${net.url} stopped answering: nothing received for 1 s (TimeoutError from sts:GetCallerIdentity, 3 attempts): check --endpoint-url, proxies and firewalls, or raise --read-timeout if the endpoint is just slow\n`,
+    );
+    // Three silences of 1 s plus back-off, and the process still exits at once.
+    expect(elapsed).toBeGreaterThanOrEqual(3000);
+    expect(elapsed).toBeLessThan(15_000);
+  });
+
+  it('list-users through a stall that clears: the retry succeeds', async () => {
+    const r = await via([{ match: /^ListUsers$/, fault: 'stall', times: 1 }], ['list-users', '--nl', '--read-timeout', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it('a download slower than the read timeout, but never silent that long, completes intact', async () => {
+    const bucket = uniqueName('slowget');
+    const { s3 } = adminClients();
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const body = 'x'.repeat(16 * 1024);
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'slow.txt', Body: body }));
+    const started = Date.now();
+    // 16 pieces of 1 KiB every 250 ms: about 4 s in all against a 1 s read timeout.
+    const r = await via(
+      [{ match: new RegExp(`^GET /${bucket}/slow\\.txt$`), fault: 'trickle', chunkBytes: 1024, intervalMs: 250 }],
+      ['get-object', bucket, 'slow.txt', '--read-timeout', '1'],
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(body);
+    expect(Date.now() - started).toBeGreaterThan(3000);
+  });
+
+  it('a timeout flag that is not a number is a usage error before any request', async () => {
+    const before = net.requests;
+    const r = await via([], ['whoami', '--connect-timeout', 'soon']);
+    expect(r.code).toBe(2);
+    expect(net.requests).toBe(before);
+  });
+});

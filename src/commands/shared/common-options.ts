@@ -10,14 +10,47 @@ import { createReporter, type Reporter } from '../../output/reporter';
 import type { CliIo } from '../../io';
 
 export function addAwsOptions(cmd: Command): Command {
-  return cmd
-    .option('--profile <name>', 'AWS profile from ~/.aws/config and ~/.aws/credentials')
-    .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile, then us-east-1)')
-    .option('--access-key <id>', 'AWS access key ID')
-    .option('--secret-key <secret>', 'AWS secret access key (visible in the process list: prefer the environment or a profile)')
-    .option('--session-token <token>', 'AWS session token, for temporary credentials')
-    .option('--endpoint-url <url>', 'custom endpoint for IAM, STS and S3 (moto, MinIO); also AWS_ENDPOINT_URL')
-    .option('-a, --auth <file>', "credentials file: the JSON that 's3-share create' prints, or an INI credentials file");
+  return (
+    cmd
+      .option('--profile <name>', 'AWS profile from ~/.aws/config and ~/.aws/credentials')
+      .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile, then us-east-1)')
+      .option('--access-key <id>', 'AWS access key ID')
+      .option('--secret-key <secret>', 'AWS secret access key (visible in the process list: prefer the environment or a profile)')
+      .option('--session-token <token>', 'AWS session token, for temporary credentials')
+      .option('--endpoint-url <url>', 'custom endpoint for IAM, STS and S3 (moto, MinIO); also AWS_ENDPOINT_URL')
+      .option('-a, --auth <file>', "credentials file: the JSON that 's3-share create' prints, or an INI credentials file")
+      .addOption(
+        new Option('--connect-timeout <seconds>', 'give up connecting to AWS after this long; 0 waits for ever (default: 60)').argParser(
+          timeoutSeconds('--connect-timeout'),
+        ),
+      )
+      .addOption(
+        new Option(
+          '--read-timeout <seconds>',
+          'give up when AWS sends nothing for this long; a transfer that keeps moving never times out; 0 waits for ever (default: 60)',
+        ).argParser(timeoutSeconds('--read-timeout')),
+      )
+      // aws-cli's spellings of the same two settings, so copied commands keep working.
+      .addOption(new Option('--cli-connect-timeout <seconds>').hideHelp().argParser(timeoutSeconds('--cli-connect-timeout')))
+      .addOption(new Option('--cli-read-timeout <seconds>').hideHelp().argParser(timeoutSeconds('--cli-read-timeout')))
+  );
+}
+
+/** The AWS options as the context needs them: aws-cli's --cli-*-timeout spellings folded in. */
+export interface AwsFlagOptions extends AwsOptions {
+  cliConnectTimeout?: number;
+  cliReadTimeout?: number;
+}
+
+/** Seconds for a timeout flag: 0 (no limit) or a positive number up to an hour; fractions allowed. */
+export function timeoutSeconds(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || n > 3600) {
+      throw new UsageError(`${name} must be a number of seconds from 0 (no limit) to 3600, not '${value}'`);
+    }
+    return n;
+  };
 }
 
 export function addSilentOption(cmd: Command): Command {
@@ -52,8 +85,12 @@ export function reporterFor(opts: { silent?: boolean }, io: CliIo): Reporter {
 }
 
 /** Resolves the AWS options and prints their warnings (such as a secret on the command line). */
-export async function awsContextFor(opts: AwsOptions, io: CliIo, reporter: Reporter): Promise<AwsContext> {
-  const { context, warnings } = await resolveAwsContext(opts, io.env);
+export async function awsContextFor(opts: AwsFlagOptions, io: CliIo, reporter: Reporter): Promise<AwsContext> {
+  const { cliConnectTimeout, cliReadTimeout, ...aws } = opts;
+  const { context, warnings } = await resolveAwsContext(
+    { ...aws, connectTimeout: aws.connectTimeout ?? cliConnectTimeout, readTimeout: aws.readTimeout ?? cliReadTimeout },
+    io.env,
+  );
   for (const w of warnings) reporter.warn(w);
   return context;
 }

@@ -187,3 +187,27 @@ describe('errors say what happened, on one line', () => {
     }
   });
 });
+
+describe('timeout flags', () => {
+  it.each([
+    [['whoami', '--read-timeout', 'soon'], /^error: --read-timeout must be a number of seconds from 0 \(no limit\) to 3600, not 'soon'/],
+    [['whoami', '--connect-timeout', '-1'], /^error: --connect-timeout must be a number of seconds/],
+    [['whoami', '--read-timeout', '7200'], /^error: --read-timeout must be a number of seconds from 0 \(no limit\) to 3600, not '7200'/],
+    [['whoami', '--cli-read-timeout', 'x'], /^error: --cli-read-timeout must be a number of seconds/],
+  ])('%j is a usage error: exit 2, one line', async (args, pattern) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('documents both flags with their defaults in --help, and accepts aws-cli spellings silently', async () => {
+    const help = await cli(['whoami', '--help']);
+    expect(help.stdout).toMatch(/--connect-timeout <seconds>.*\(default: 60\)/s);
+    expect(help.stdout).toMatch(/--read-timeout <seconds>.*\(default: 60\)/s);
+    expect(help.stdout).not.toContain('--cli-read-timeout');
+    stsMock.on(GetCallerIdentityCommand).resolves({ UserId: 'AID', Account: '1', Arn: 'a' });
+    const r = await cli(['whoami', '--cli-connect-timeout', '5', '--cli-read-timeout', '0.5', '--read-timeout', '0']);
+    expect(r.code).toBe(0);
+  });
+});

@@ -30,14 +30,18 @@ test('every command and every option of the program is in the script', () => {
   expect(complete('').sort()).toEqual([...names, '--help', '--version', '-V', '-h'].sort());
   for (const cmd of program.commands) {
     const offered = complete(cmd.name(), '-');
-    for (const o of cmd.options) for (const flag of [o.short, o.long].filter(Boolean)) expect(offered).toContain(flag);
+    for (const o of cmd.options.filter((o) => !o.hidden))
+      for (const flag of [o.short, o.long].filter(Boolean)) expect(offered).toContain(flag);
     expect(offered).toContain('--help');
   }
 });
 
 test('completes a command name and an option from their first letters', () => {
   expect(complete('rot')).toEqual(['rotate-key']);
-  expect(complete('create', '--read')).toEqual(['--read-only']);
+  expect(complete('create', '--read-o')).toEqual(['--read-only']);
+  expect(complete('create', '--read')).toEqual(['--read-only', '--read-timeout']);
+  // A hidden alias is accepted by the program but not offered.
+  expect(complete('whoami', '--cli-')).toEqual([]);
   expect(complete('delete-user', '--dr')).toEqual(['--dry-run']);
   // Another command's option is not offered.
   expect(complete('whoami', '--dry')).toEqual([]);
