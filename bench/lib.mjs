@@ -37,13 +37,32 @@ export function timeRun(cmd, args, env = process.env) {
   });
 }
 
-/** Runs the candidates alternately, `rounds` times, so machine noise hits all of them alike. */
+export const MIN_ROUNDS = 3;
+
+/**
+ * Runs the candidates in turn, `rounds` times, and returns each one's median. The order rotates
+ * every round (A B C, B C A, C A B, ...) so that no candidate always goes first (and so always
+ * meets a colder cache or an emptier server). At least MIN_ROUNDS rounds: the median of two runs
+ * is only their mean.
+ */
 export async function alternate(rounds, candidates) {
+  if (!(rounds >= MIN_ROUNDS)) throw new Error(`alternate: at least ${MIN_ROUNDS} rounds for a median, got ${rounds}`);
   const times = candidates.map(() => []);
   for (let i = 0; i < rounds; i++) {
-    for (let j = 0; j < candidates.length; j++) times[j].push(await candidates[j]());
+    for (let k = 0; k < candidates.length; k++) {
+      const j = (i + k) % candidates.length;
+      times[j].push(await candidates[j]());
+    }
   }
   return times.map(median);
+}
+
+/** A run that exited 0 but did not do the work it was timed for: its time means nothing. */
+export class InvalidRun extends Error {}
+
+/** Throws InvalidRun with `what` unless `ok`. */
+export function check(ok, what) {
+  if (!ok) throw new InvalidRun(what);
 }
 
 /** A moto server without IAM enforcement: the bench measures round trips, not policy. */
@@ -70,4 +89,18 @@ export function report(name, value, target, pass) {
   const line = `${pass ? 'PASS' : 'MISS'}  ${name}: ${value}  (target ${target})`;
   console.log(line);
   return { name, value, target, pass };
+}
+
+/**
+ * Measures one benchmark: `fn` returns its report; if a run's work check fails (InvalidRun), the
+ * benchmark is reported INVALID, with no ratio, and the others still run.
+ */
+export async function measure(name, target, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof InvalidRun)) throw err;
+    console.log(`INVALID  ${name}: ${err.message}  (target ${target}; no ratio: a run did not do its work)`);
+    return { name, value: `invalid: ${err.message}`, target, pass: false, invalid: true };
+  }
 }

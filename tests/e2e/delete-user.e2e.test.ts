@@ -119,7 +119,11 @@ describeE2E('delete-user on moto', () => {
     ]);
     expect(await gone(admin.iam.send(new GetUserCommand({ UserName: u.name })))).toBe('NoSuchEntityException');
     for (const key of u.keys) {
-      await expect(clientsFor(key).sts.send(new GetCallerIdentityCommand({}))).rejects.toBeDefined();
+      // refused as an unknown key (not, say, a network error or a throttle)
+      await expect(clientsFor(key).sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+        name: 'InvalidClientTokenId',
+        $metadata: { httpStatusCode: 403 },
+      });
     }
     expect(await gone(admin.iam.send(new GetPolicyCommand({ PolicyArn: u.policyArn })))).toBe('NoSuchEntityException');
     expect(await gone(admin.iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' })))).toBe(
@@ -216,7 +220,7 @@ describeE2E('delete-user on moto', () => {
     expect(r.stdout).toContain(`{"UserName":"${name}","Type":"role","Id":"${role}"}`);
     expect(await gone(admin.iam.send(new GetRoleCommand({ RoleName: role })))).toBe('NoSuchEntityException');
     expect(await gone(admin.iam.send(new GetUserCommand({ UserName: name })))).toBe('NoSuchEntityException');
-    await expect(admin.iam.send(new GetRoleCommand({ RoleName: other }))).resolves.toBeDefined();
+    await expect(admin.iam.send(new GetRoleCommand({ RoleName: other }))).resolves.toMatchObject({ Role: { RoleName: other } });
   });
 
   describe('--delete-objects', () => {

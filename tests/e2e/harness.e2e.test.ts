@@ -1,8 +1,29 @@
 // Proves the e2e harness and each moto launcher patch (tests/support/moto_server.py): every check
 // here has a counterpart that must be refused, so a patch that is missing or too permissive fails.
 import {
+  AddUserToGroupCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreateLoginProfileCommand,
   CreateRoleCommand,
+  CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  DeactivateMFADeviceCommand,
+  DeleteAccessKeyCommand,
+  DeleteLoginProfileCommand,
+  DeleteSigningCertificateCommand,
+  DeleteSSHPublicKeyCommand,
+  DeleteUserCommand,
   DeleteUserPermissionsBoundaryCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
+  EnableMFADeviceCommand,
+  GetUserCommand,
+  PutUserPolicyCommand,
+  RemoveUserFromGroupCommand,
+  UploadSigningCertificateCommand,
+  UploadSSHPublicKeyCommand,
   ListServiceSpecificCredentialsCommand,
   ListUsersCommand,
   PutRolePolicyCommand,
@@ -50,6 +71,22 @@ async function bodyOf(s3: S3Client, Bucket: string, Key: string): Promise<string
 function keysOf(list: { Contents?: { Key?: string }[] }): string[] {
   return (list.Contents ?? []).map((o) => o.Key ?? '').sort();
 }
+
+// A self-signed certificate and an SSH public key, public material only (no private key kept):
+// IAM's UploadSigningCertificate parses the PEM.
+const TEST_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIBhjCCAS2gAwIBAgIUKvRE7NALJ/Iqx2d4cqpCFH6CH70wCgYIKoZIzj0EAwIw
+GDEWMBQGA1UEAwwNczMtc2hhcmUtdGVzdDAgFw0yNjEyMDQxNTUzNTFaGA8yMTI2
+MTExMDE1NTM1MVowGDEWMBQGA1UEAwwNczMtc2hhcmUtdGVzdDBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABIZOBnjbcVenX3iu8In8RsRkbN9vNmmGpy4Xhapmgoth
+sLMHqsOzTrIturP/KphxAj6Zh+ATl953RSVftmr0KeqjUzBRMB0GA1UdDgQWBBSI
+r3Ps2iXEduqUQ8bBtqiD4v5QBjAfBgNVHSMEGDAWgBSIr3Ps2iXEduqUQ8bBtqiD
+4v5QBjAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIEkgRy31KEDk
+uQjZk3bu5nQf0BbS/42sU8V00M3SG3oDAiBPA2OgY7E5zV2kt1dKlS4FtaIoWfKv
+5zjnnHx/os5GXw==
+-----END CERTIFICATE-----
+`;
+const TEST_SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx4b3QgYSByZWFsIGtleSwganVzdCBhIHRlc3QgYm9keSE= s3-share-test';
 
 describeE2E('e2e harness on moto', () => {
   let admin: Clients;
@@ -133,6 +170,75 @@ describeE2E('e2e harness on moto', () => {
     await expectDenied(lister.s3.send(new HeadBucketCommand({ Bucket: other })));
     const getter = clientsFor(await createTestUser(uniqueName('getter'), policy(statement('s3:GetObject', arn('/*')))));
     await expectDenied(getter.s3.send(new HeadBucketCommand({ Bucket: bucket })));
+  });
+
+  test('patch h: DeleteUser answers DeleteConflict while the user still has anything attached, as IAM does', async () => {
+    const UserName = uniqueName('owner');
+    const iam = admin.iam;
+    await iam.send(new CreateUserCommand({ UserName }));
+    const GroupName = uniqueName('group');
+    await iam.send(new CreateGroupCommand({ GroupName }));
+    const { SerialNumber } = (await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: UserName }))).VirtualMFADevice!;
+    const PolicyArn = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
+
+    // each kind: [what it is, attach it, remove it], tried one at a time on an otherwise bare user
+    const kinds: [string, () => Promise<unknown>, () => Promise<unknown>][] = [];
+    const add = (what: string, attach: () => Promise<() => Promise<unknown>>) => {
+      let remove: () => Promise<unknown> = async () => undefined;
+      kinds.push([what, async () => (remove = await attach()), () => remove()]);
+    };
+    add('inline policy', async () => {
+      await iam.send(
+        new PutUserPolicyCommand({ UserName, PolicyName: 'p', PolicyDocument: JSON.stringify(policy(statement('s3:ListBucket', '*'))) }),
+      );
+      return () => iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: 'p' }));
+    });
+    add('attached managed policy', async () => {
+      await iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn }));
+      return () => iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn }));
+    });
+    add('access key', async () => {
+      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName }));
+      return () => iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: AccessKey!.AccessKeyId }));
+    });
+    add('login profile', async () => {
+      await iam.send(new CreateLoginProfileCommand({ UserName, Password: 'Harness-Pa55word!' }));
+      return () => iam.send(new DeleteLoginProfileCommand({ UserName }));
+    });
+    add('group membership', async () => {
+      await iam.send(new AddUserToGroupCommand({ UserName, GroupName }));
+      return () => iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName }));
+    });
+    add('MFA device', async () => {
+      await iam.send(new EnableMFADeviceCommand({ UserName, SerialNumber, AuthenticationCode1: '123456', AuthenticationCode2: '654321' }));
+      return () => iam.send(new DeactivateMFADeviceCommand({ UserName, SerialNumber }));
+    });
+    add('signing certificate', async () => {
+      const { Certificate } = await iam.send(new UploadSigningCertificateCommand({ UserName, CertificateBody: TEST_CERTIFICATE }));
+      return () => iam.send(new DeleteSigningCertificateCommand({ UserName, CertificateId: Certificate!.CertificateId }));
+    });
+    add('SSH public key', async () => {
+      const { SSHPublicKey } = await iam.send(new UploadSSHPublicKeyCommand({ UserName, SSHPublicKeyBody: TEST_SSH_KEY }));
+      return () => iam.send(new DeleteSSHPublicKeyCommand({ UserName, SSHPublicKeyId: SSHPublicKey!.SSHPublicKeyId }));
+    });
+
+    const refusals: string[] = [];
+    for (const [what, attach, remove] of kinds) {
+      // only this one thing attached: DeleteUser must refuse, and the user must still exist
+      await attach();
+      const refused = await admin.iam.send(new DeleteUserCommand({ UserName })).then(
+        () => 'deleted',
+        (err: { name?: string }) => err.name,
+      );
+      refusals.push(`${what}: ${refused}`);
+      if (refused === 'deleted') break;
+      await expectAllowed(iam.send(new GetUserCommand({ UserName })));
+      await remove();
+    }
+    expect(refusals).toEqual(kinds.map(([what]) => `${what}: DeleteConflictException`));
+    // with everything removed, the same call succeeds
+    await expectAllowed(iam.send(new DeleteUserCommand({ UserName })));
+    await expect(iam.send(new GetUserCommand({ UserName }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
   });
 
   describe('patch f: s3:prefix conditions on ListBucket', () => {

@@ -20,6 +20,9 @@ Patches, all confined to this test process (see /work/shared/moto-notes.md for w
   f. s3:prefix conditions (StringLike / StringEquals) evaluated for ListBucket.
   g. Presigned (query-string SigV4) requests past X-Amz-Date + X-Amz-Expires are refused with
      403 AccessDenied "Request has expired", as S3 does (moto serves them forever).
+  h. DeleteUser refuses a user that still has access keys, a login profile, groups, MFA devices,
+     signing certificates or SSH public keys (DeleteConflict), as IAM does; moto itself checks
+     only inline and attached policies and silently deletes the rest.
 The CLI under test must never depend on any of this.
 """
 
@@ -49,6 +52,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from moto.core.authorization import ActionAuthenticatorMixin  # noqa: E402
 from moto.core.responses import ActionResult, BaseResponse, EmptyResult  # noqa: E402
 from moto.iam import access_control as ac  # noqa: E402
+from moto.iam.models import DeleteConflictException, IAMBackend  # noqa: E402
 from moto.iam.responses import IamResponse  # noqa: E402
 from moto.iam.utils import format_incoming_conditional_values  # noqa: E402
 from moto.moto_server.werkzeug_app import (  # noqa: E402
@@ -116,6 +120,30 @@ def _user_permissions_boundary_noop(self):
 IamResponse.list_service_specific_credentials = _list_service_specific_credentials
 IamResponse.put_user_permissions_boundary = _user_permissions_boundary_noop
 IamResponse.delete_user_permissions_boundary = _user_permissions_boundary_noop
+
+# --- h. DeleteUser refuses a user that still owns something -----------------------------------
+# IAM answers DeleteConflict until everything attached to the user is gone; moto checks only
+# inline and attached policies (kept below, in moto's order) and deletes a user with keys.
+_orig_delete_user = IAMBackend.delete_user
+
+
+def _delete_user(self, user_name):
+    user = self.get_user(user_name)
+    left = [
+        (user.access_keys, "must delete access keys first"),
+        (user.password is not None, "must delete login profile first"),
+        (self.get_groups_for_user(user_name), "must remove user from all groups first"),
+        (user.mfa_devices, "must delete MFA devices first"),
+        (user.signing_certificates, "must delete signing certificates first"),
+        (user.ssh_public_keys, "must delete SSH public keys first"),
+    ]
+    for present, what in left:
+        if present:
+            raise DeleteConflictException(f"Cannot delete entity, {what}.")
+    return _orig_delete_user(self, user_name)
+
+
+IAMBackend.delete_user = _delete_user
 
 # --- c. HeadBucket is s3:ListBucket on AWS, not an invented s3:HeadBucket ------------------------
 s3_responses.ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"
