@@ -7,6 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { AwsContext } from './config';
+import pkg from '../../package.json';
 
 /** Annotation that the error-context middleware puts on every failed call. */
 export interface OperationContext {
@@ -81,8 +82,10 @@ async function baseConfig(ctx: AwsContext) {
   return {
     region: ctx.region,
     credentials: await sharedCredentials(ctx),
-    retryMode: 'adaptive' as const,
+    retryMode: ctx.retryMode,
     maxAttempts: ctx.maxAttempts,
+    // Recognisable in CloudTrail's userAgent field, after the SDK's own.
+    customUserAgent: `s3-share/${pkg.version}`,
     requestHandler: timeouts(ctx),
     ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}),
   };

@@ -39,6 +39,8 @@ export interface AwsContext {
   endpoint?: string;
   credentials: CredentialSource;
   maxAttempts: number;
+  /** The SDK's retry mode: adaptive (s3-share's default) or standard. */
+  retryMode: RetryMode;
   /** Milliseconds; 0 means no limit. */
   connectTimeoutMs: number;
   readTimeoutMs: number;
@@ -65,13 +67,13 @@ export async function resolveAwsContext(opts: AwsOptions, env: Env = process.env
     const via = credentials.profile ? '--profile' : 'AWS_PROFILE';
     warnings.push(`using profile ${name} (${via}); AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored`);
   }
-  const attempts = Number(env.AWS_MAX_ATTEMPTS);
+  const retry = resolveRetry(env, shared, profile ?? env.AWS_PROFILE);
   return {
     context: {
       region,
       endpoint,
       credentials,
-      maxAttempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 5,
+      ...retry,
       connectTimeoutMs: Math.round((opts.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_S) * 1000),
       readTimeoutMs: Math.round((opts.readTimeout ?? DEFAULT_READ_TIMEOUT_S) * 1000),
     },
@@ -189,6 +191,43 @@ function resolveEndpoint(url: string | undefined): string | undefined {
     throw new UsageError(`--endpoint-url ${url} must start with http:// or https://`);
   }
   return url.replace(/\/+$/, '');
+}
+
+export type RetryMode = 'adaptive' | 'standard';
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+/**
+ * Retries as aws-cli and the SDKs configure them: AWS_RETRY_MODE and AWS_MAX_ATTEMPTS, else the
+ * profile's retry_mode and max_attempts, else adaptive mode (client-side rate limiting under
+ * throttling) with 5 attempts. 'legacy' is aws-cli's older mode; the JavaScript SDK has no such
+ * mode, so it runs as standard. A value that cannot be used is a usage error, as in the SDK.
+ */
+function resolveRetry(env: Env, files: SharedFiles, profile: string | undefined): { retryMode: RetryMode; maxAttempts: number } {
+  const name = profile || 'default';
+  const setting = (envName: string, key: string): [string, string] | undefined => {
+    if (env[envName]) return [env[envName]!, envName];
+    const value = files.configFile[name]?.[key];
+    return value ? [value, `${key} of profile ${name}`] : undefined;
+  };
+  let retryMode: RetryMode = 'adaptive';
+  const mode = setting('AWS_RETRY_MODE', 'retry_mode');
+  if (mode) {
+    const value = mode[0].trim().toLowerCase();
+    if (value !== 'adaptive' && value !== 'standard' && value !== 'legacy') {
+      throw new UsageError(`${mode[1]} is '${mode[0]}', not a retry mode: use standard or adaptive`);
+    }
+    retryMode = value === 'adaptive' ? 'adaptive' : 'standard';
+  }
+  let maxAttempts = DEFAULT_MAX_ATTEMPTS;
+  const attempts = setting('AWS_MAX_ATTEMPTS', 'max_attempts');
+  if (attempts) {
+    const n = Number(attempts[0].trim());
+    if (!/^\d+$/.test(attempts[0].trim()) || n < 1 || n > 100) {
+      throw new UsageError(`${attempts[1]} is '${attempts[0]}', not a number of attempts: give a whole number from 1 to 100`);
+    }
+    maxAttempts = n;
+  }
+  return { retryMode, maxAttempts };
 }
 
 interface SharedFiles {

@@ -36,7 +36,8 @@ const ALLOWED: Record<Layer, Layer[]> = {
   commands: ['services', 'policies', 'aws', 'output', 'io', 'errors'],
   services: ['policies', 'aws', 'output', 'errors'],
   output: ['io', 'errors'],
-  aws: ['errors'],
+  // package.json, for the version in the user agent.
+  aws: ['errors', 'data'],
   policies: ['errors', 'data'],
   io: [],
   errors: [],

@@ -65,10 +65,43 @@ describe('resolveAwsContext', () => {
     await expect(resolveAwsContext({ endpointUrl: 'ftp://x' }, noFiles)).rejects.toThrow(/must start with http/);
   });
 
-  it('reads AWS_MAX_ATTEMPTS, defaulting to 5', async () => {
+  it('reads AWS_MAX_ATTEMPTS, defaulting to 5; a value the SDK would refuse is a usage error', async () => {
     expect((await resolveAwsContext({}, noFiles)).context.maxAttempts).toBe(5);
     expect((await resolveAwsContext({}, { ...noFiles, AWS_MAX_ATTEMPTS: '9' })).context.maxAttempts).toBe(9);
-    expect((await resolveAwsContext({}, { ...noFiles, AWS_MAX_ATTEMPTS: 'lots' })).context.maxAttempts).toBe(5);
+    for (const bad of ['lots', '0', '-1', '2.5'])
+      await expect(resolveAwsContext({}, { ...noFiles, AWS_MAX_ATTEMPTS: bad })).rejects.toThrow(
+        new RegExp(`^AWS_MAX_ATTEMPTS is '${bad.replace('.', '\\.')}', not a number of attempts`),
+      );
+  });
+
+  describe('retries as aws-cli and the SDKs configure them', () => {
+    const config = file(
+      'retry-config',
+      '[default]\nretry_mode = standard\nmax_attempts = 7\n[profile calm]\nretry_mode = legacy\n[profile odd]\nretry_mode = eager\n',
+    );
+    const env = { ...noFiles, AWS_CONFIG_FILE: config };
+    const retry = async (e: Record<string, string>, opts = {}) => {
+      const { context } = await resolveAwsContext(opts, e);
+      return [context.retryMode, context.maxAttempts];
+    };
+
+    it('defaults to adaptive with 5 attempts', async () => {
+      expect(await retry(noFiles)).toEqual(['adaptive', 5]);
+    });
+    it("reads the profile's retry_mode and max_attempts", async () => {
+      expect(await retry(env)).toEqual(['standard', 7]);
+      expect(await retry({ ...env, AWS_PROFILE: 'calm' })).toEqual(['standard', 5]);
+    });
+    it('lets AWS_RETRY_MODE and AWS_MAX_ATTEMPTS win over the profile', async () => {
+      expect(await retry({ ...env, AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '2' })).toEqual(['adaptive', 2]);
+      expect(await retry({ ...noFiles, AWS_RETRY_MODE: 'Standard' })).toEqual(['standard', 5]);
+    });
+    it('refuses a retry mode that does not exist, naming where it came from', async () => {
+      await expect(resolveAwsContext({}, { ...noFiles, AWS_RETRY_MODE: 'fast' })).rejects.toThrow(
+        "AWS_RETRY_MODE is 'fast', not a retry mode: use standard or adaptive",
+      );
+      await expect(resolveAwsContext({ profile: 'odd' }, env)).rejects.toThrow("retry_mode of profile odd is 'eager', not a retry mode");
+    });
   });
 });
 

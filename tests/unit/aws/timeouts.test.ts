@@ -33,6 +33,7 @@ const ctx = (over: Partial<AwsContext> = {}): AwsContext => ({
   endpoint,
   credentials: { kind: 'static', origin: 'flags', credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'unit-secret-value' } },
   maxAttempts: 2,
+  retryMode: 'standard',
   connectTimeoutMs: 2000,
   readTimeoutMs: 400,
   ...over,
