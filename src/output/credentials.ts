@@ -240,9 +240,13 @@ export function writeAndFlush(stream: Writable, text: string): Promise<void> {
     const done = (err?: Error | null) => {
       if (settled) return;
       settled = true;
-      stream.off('error', done);
+      // A failed write also emits 'error' after its callback: the listener stays to take it, or
+      // the process would die on an unhandled error with a stack trace.
       if (err) reject(err);
-      else resolve();
+      else {
+        stream.off('error', done);
+        resolve();
+      }
     };
     stream.on('error', done);
     stream.write(text, 'utf8', done);
