@@ -229,27 +229,49 @@ export function plannedDelivery(opts: DeliveryOptions): Delivery {
 
 const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code ?? 'error';
 
-/** Writes to a stream and resolves once the stream has taken the bytes; a closed pipe (EPIPE) rejects. */
+/**
+ * Writes to a stream and resolves once the stream has taken the bytes; a closed pipe (EPIPE) or a
+ * full device (ENOSPC) rejects. While it writes, this is the stream's only 'error' listener: the
+ * CLI's own (which ends the process quietly on EPIPE, as `| head` deserves) would otherwise exit
+ * before the caller could roll back what the undelivered secret belonged to.
+ */
 export function writeAndFlush(stream: Writable, text: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (stream.destroyed || stream.writableEnded) {
       reject(Object.assign(new Error('stdout is closed'), { code: 'EPIPE' }));
       return;
     }
+    const others = stream.listeners('error') as Array<(err: Error) => void>;
+    stream.removeAllListeners('error');
+    let failure: Error | undefined;
+    const take = (err: Error) => void (failure ??= err);
+    stream.on('error', take);
+    const restore = () => {
+      stream.off('error', take);
+      for (const listener of others) stream.on('error', listener);
+    };
     let settled = false;
     const done = (err?: Error | null) => {
       if (settled) return;
       settled = true;
-      // A failed write also emits 'error' after its callback: the listener stays to take it, or
-      // the process would die on an unhandled error with a stack trace.
-      if (err) reject(err);
-      else {
-        stream.off('error', done);
+      if (!err) {
+        restore();
         resolve();
+        return;
       }
+      // A failed write emits 'error' after its callback (on the next tick): take that one too.
+      setImmediate(() => {
+        restore();
+        reject(err);
+      });
     };
-    stream.on('error', done);
-    stream.write(text, 'utf8', done);
+    stream.once('error', done);
+    try {
+      stream.write(text, 'utf8', done);
+    } catch (err) {
+      done(err as Error);
+    }
+    if (failure) done(failure);
   });
 }
 
