@@ -161,6 +161,32 @@ function parseAuthIni(text: string, path: string, profile?: string): StaticCrede
   return { accessKeyId, secretAccessKey, sessionToken: section.aws_session_token || undefined };
 }
 
+/**
+ * The role an --auth file's keys are meant to assume: the RoleArn that `create --role` writes in
+ * its JSON (or a role_arn line in an INI section). Undefined when there is none, or when the file
+ * cannot be read: readAuthFile reports that.
+ */
+export function readAuthRoleArn(path: string, profile?: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  if (text.startsWith('{')) {
+    try {
+      const roleArn = (JSON.parse(text) as Record<string, unknown> | null)?.RoleArn;
+      return typeof roleArn === 'string' && roleArn ? roleArn : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const sections = parseIni(text);
+  const names = Object.keys(sections);
+  const wanted = profile ?? (sections.default ? 'default' : names.length === 1 ? names[0] : undefined);
+  return (wanted && sections[wanted]?.role_arn) || undefined;
+}
+
 /** A minimal INI reader for credentials files: [section] headers and key = value lines. */
 export function parseIni(text: string): Record<string, Record<string, string>> {
   const sections: Record<string, Record<string, string>> = {};

@@ -118,6 +118,12 @@ async function checkLocalFolder(dir: string): Promise<string> {
 }
 
 export async function runAssumeAndSync(localDir: string, destination: string, opts: AssumeAndSyncOptions, io: CliIo): Promise<void> {
+  // The keys that `create --role` writes may only assume the role the same file names.
+  if (opts.roleArn === undefined && opts.auth !== undefined) {
+    const { readAuthRoleArn } = await import('../aws/config');
+    const roleArn = readAuthRoleArn(opts.auth, opts.profile);
+    if (roleArn !== undefined) opts = { ...opts, roleArn };
+  }
   const dest = validate(destination, opts);
   const { isRoleArn, isSessionName, randomSessionName, roleCredentialsProvider } = await import('../services/credentials/role-session');
   if (opts.roleArn !== undefined && !isRoleArn(opts.roleArn)) {

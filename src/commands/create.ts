@@ -8,7 +8,7 @@ import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
 import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
-import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
+import { addCredentialOutputOptions, checkFormatCarries, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
 import { readStdinText, type CliIo } from '../io';
 import { runPlan } from './shared/run-plan';
 import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './shared/policy-options';
@@ -78,6 +78,12 @@ function checkConflicts(buckets: string[], opts: CreateOptions): void {
   if (opts.role !== undefined && opts.console)
     conflict('--role', '--console', 'a --role user holds no S3 rights itself, so a console login could see nothing');
   if (buckets.length === 0) throw new UsageError('no bucket given: name at least one bucket');
+  // Every secret made must reach the user: refuse a format that would drop one.
+  checkFormatCarries(opts.format, [
+    'SecretAccessKey',
+    ...(opts.duration !== undefined ? (['SessionToken'] as const) : []),
+    ...(opts.console ? (['Password'] as const) : []),
+  ]);
 }
 
 async function readStdinLine(io: CliIo): Promise<string> {
@@ -109,15 +115,19 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
 
   const ctx = await awsContextFor(opts, io, reporter);
   const wait = shouldWait(opts, io);
-  // Reserve --output before anything is created, so a run never makes a key it cannot hand over.
-  const { prepareDelivery } = await import('../output/credentials');
-  const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
+  // Open --output before anything is created, so a run never makes a key it cannot hand over.
+  const { plannedDelivery, prepareDelivery } = await import('../output/credentials');
+  const delivering = { ...deliveryOptions(opts), context: { buckets, prefix } };
+  const delivery = opts.dryRun ? plannedDelivery(delivering) : await prepareDelivery(delivering, io);
   try {
-    const [{ clientsForKey, createIamClient, createStsClient, createS3Client }, { planCreate }] = await Promise.all([
+    const [{ clientsForKey, createIamClient, createStsClient, createS3Client }, { planCreate }, { keyProbes }] = await Promise.all([
       import('../aws/clients'),
       import('../services/credentials/create'),
+      import('../services/credentials/key-readiness'),
     ]);
     const [iam, sts, s3] = await Promise.all([createIamClient(ctx), createStsClient(ctx), createS3Client(ctx)]);
+    // Another account's bucket admits the key only once its owner's bucket policy does: probe identity only.
+    const target = { bucket: buckets[0]!, prefix, canList: !opts.bucketOwner && (mode === 'read-only' || mode === 'read-write') };
     const plan = await planCreate(
       { iam, sts, s3, s3InRegion: (region) => createS3Client(ctx, region) },
       {
@@ -134,33 +144,23 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
         public: opts.public,
         website: opts.website,
         bucketOwner: opts.bucketOwner,
+        prefix,
+        wait: wait
+          ? {
+              timeoutMs: waitTimeoutSeconds(opts) * 1000,
+              probes: async (creds) => keyProbes(await clientsForKey(ctx, creds), opts.role ? undefined : target),
+              signal: io.interrupts.signal,
+            }
+          : undefined,
+        delivery,
       },
       reporter,
     );
-    // A signal rolls back what was made (or, once the key exists, stops --wait early).
+    // A failed delivery or a signal rolls back what was made.
     const results = await runPlan(plan, opts, io, reporter);
-    if (!results) return;
-    const credentials = plan.credentials(results);
-    if (wait && opts.duration === undefined) {
-      const { keyProbes, waitForKey } = await import('../services/credentials/key-readiness');
-      // Another account's bucket admits the key only once its owner's bucket policy does: probe identity only.
-      const target = { bucket: buckets[0]!, prefix, canList: !opts.bucketOwner && (mode === 'read-only' || mode === 'read-write') };
-      const result = await waitForKey(keyProbes(await clientsForKey(ctx, credentials), opts.role ? undefined : target), {
-        reporter,
-        timeoutMs: waitTimeoutSeconds(opts) * 1000,
-        signal: io.interrupts.signal,
-      });
-      if (result.lastError === 'interrupted')
-        reporter.warn('interrupted: stopped waiting; the credentials were created and are printed below');
-      else if (!result.ready)
-        reporter.warn(
-          `the new key did not work within ${waitTimeoutSeconds(opts)} s (${result.lastError}): it usually does within a minute; try it again shortly`,
-        );
-    }
-    await delivery!.deliver(credentials);
-    if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
+    if (results && opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
   } catch (err) {
-    await delivery?.discard();
+    await delivery.discard();
     throw err;
   }
 }

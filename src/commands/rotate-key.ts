@@ -26,9 +26,9 @@ export async function runRotateKey(userName: string, opts: RotateKeyOptions, io:
   const ctx = await awsContextFor(opts, io, reporter);
   const wait = shouldWait(opts, io);
   const timeoutMs = waitTimeoutSeconds(opts) * 1000;
-  // Reserve --output before anything is created, so a run never makes a key it cannot hand over.
-  const { prepareDelivery } = await import('../output/credentials');
-  const delivery = opts.dryRun ? undefined : await prepareDelivery(deliveryOptions(opts), io);
+  // Open --output before anything is created, so a run never makes a key it cannot hand over.
+  const { plannedDelivery, prepareDelivery } = await import('../output/credentials');
+  const delivery = opts.dryRun ? plannedDelivery(deliveryOptions(opts)) : await prepareDelivery(deliveryOptions(opts), io);
   try {
     const [{ clientsForKey, createIamClient }, { planRotate }, { keyProbes }] = await Promise.all([
       import('../aws/clients'),
@@ -42,16 +42,15 @@ export async function runRotateKey(userName: string, opts: RotateKeyOptions, io:
         keepOld: !!opts.keepOld,
         deleteOldest: !!opts.deleteOldest,
         wait: wait ? { timeoutMs, probes: async (key) => keyProbes(await clientsForKey(ctx, key)) } : undefined,
+        // The old key is retired only after this step: the new secret is flushed where the user asked.
+        delivery,
       },
       reporter,
     );
     const results = await runPlan(plan, opts, io, reporter);
-    if (!results) return;
-    const credentials = plan.credentials(results);
-    await delivery!.deliver(credentials);
-    if (opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
+    if (results && opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
   } catch (err) {
-    await delivery?.discard();
+    await delivery.discard();
     throw err;
   }
 }
@@ -71,6 +70,7 @@ export function registerRotateKey(program: Command, io: CliIo): void {
       [
         '',
         'With --wait (the default when stderr is a terminal) the old key is touched only once the new one works.',
+        'The old key is touched only once the new one is delivered: written and flushed to --output, or to stdout.',
         'If a step fails, the new key is deleted again and the old one is left as it was (exit 1).',
         '',
         'Examples:',

@@ -11,7 +11,8 @@ import { describeAwsError, errorCode, isAwsError } from '../aws/errors';
 import { InterruptedError, OperationError } from '../errors';
 import type { Reporter } from '../output/reporter';
 
-export type AwsService = 'iam' | 's3' | 'sts';
+/** Where a step acts: an AWS service, or 'local' for the machine itself (delivering credentials). */
+export type AwsService = 'iam' | 's3' | 'sts' | 'local';
 
 /** The call that takes back what a step created. */
 export interface UndoAction {

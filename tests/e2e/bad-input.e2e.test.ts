@@ -309,3 +309,81 @@ describeE2E('bad AWS settings are refused before any AWS call', () => {
     expect(quiet.stderr).not.toMatch(/Multiple credential sources|warning/);
   });
 });
+
+// Where the credentials are to go is checked before the first AWS call: a target that cannot take
+// them, or a format that cannot hold every secret made, is a usage error (exit 2) and nothing is made.
+describeE2E('delivery targets and formats refused before any AWS call', () => {
+  const dir = mkdtempSync(join(tmpdir(), 's3share-target-'));
+  const bucket = `target-${Date.now().toString(36)}`;
+  const readOnly = join(dir, 'read-only');
+  let mounted = false;
+  let iam: import('@aws-sdk/client-iam').IAMClient;
+
+  beforeAll(async () => {
+    const [{ adminClients }, { execFileSync }] = await Promise.all([import('../support/e2e'), import('node:child_process')]);
+    const clients = adminClients();
+    iam = clients.iam;
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    mkdirSync(readOnly);
+    // root writes through mode bits, so a read-only mount is the real thing; otherwise mode 0555.
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=16k', 'tmpfs', readOnly], { stdio: 'ignore' });
+      mounted = true;
+    } catch {
+      const { chmodSync } = await import('node:fs');
+      chmodSync(readOnly, 0o555);
+    }
+  });
+  afterAll(async () => {
+    if (mounted) (await import('node:child_process')).execFileSync('umount', [readOnly], { stdio: 'ignore' });
+  });
+
+  const userExists = async (UserName: string) => {
+    const { GetUserCommand } = await import('@aws-sdk/client-iam');
+    return iam.send(new GetUserCommand({ UserName })).then(
+      () => true,
+      () => false,
+    );
+  };
+  const name = (p: string) => `${p}-${Math.random().toString(36).slice(2, 10)}`;
+
+  const refusals: Array<[string, () => string[], RegExp]> = [
+    ['a folder', () => ['--output', dir], /^error: --output \S+ is a folder: give a file name/],
+    ['a folder, with --force', () => ['--output', dir, '--force'], /^error: --output \S+ is a folder/],
+    ['a missing folder', () => ['--output', join(dir, 'no', 'such', 'c.json')], /^error: cannot write --output .* \(ENOENT\)/],
+    ['a read-only folder', () => ['--output', join(readOnly, 'c.json')], /^error: cannot write --output .* \((EROFS|EACCES)\)/],
+    ['a read-only folder, with --force', () => ['--output', join(readOnly, 'c.json'), '--force'], /\((EROFS|EACCES)\)/],
+    ['--console with --format ini', () => ['--console', '--format', 'ini'], /^error: --format ini cannot hold the console password/],
+    ['--console with --format env', () => ['--console', '--format', 'env'], /^error: --format env cannot hold the console password/],
+    ['an unknown --format', () => ['--format', 'yaml'], /--format yaml is not a credentials format: use one of json, ini, env, csv, text/],
+  ];
+
+  it.each(refusals)('create with %s: exit 2, one line, no user made', async (_what, args, message) => {
+    const UserName = name('tgt');
+    const r = await runCli(['create', bucket, '--username', UserName, '--no-wait', ...args()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toBe('');
+    expect(await userExists(UserName)).toBe(false);
+  });
+
+  it('rotate-key with a folder, a read-only folder or an existing file: exit 2, the keys untouched', async () => {
+    const { CreateUserCommand, CreateAccessKeyCommand, ListAccessKeysCommand } = await import('@aws-sdk/client-iam');
+    const UserName = name('tgtr');
+    await iam.send(new CreateUserCommand({ UserName }));
+    await iam.send(new CreateAccessKeyCommand({ UserName }));
+    const keys = async () => (await iam.send(new ListAccessKeysCommand({ UserName }))).AccessKeyMetadata?.map((k) => k.AccessKeyId);
+    const before = await keys();
+    const existing = join(dir, 'existing.json');
+    writeFileSync(existing, 'keep');
+    for (const target of [dir, join(readOnly, 'r.json'), existing]) {
+      const r = await runCli(['rotate-key', UserName, '--no-wait', '--output', target]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(await keys()).toEqual(before);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(existing, 'utf8')).toBe('keep');
+  });
+});

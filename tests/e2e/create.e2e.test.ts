@@ -183,7 +183,7 @@ describeE2E('create on moto', () => {
     const r = await runCli(['create', newBucket, '-c', '--username', name, '--dry-run']);
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout) as Array<{ operation: string }>;
-    expect(plan.map((s) => s.operation)).toEqual(['CreateBucket', 'CreateUser', 'PutUserPolicy', 'CreateAccessKey']);
+    expect(plan.map((s) => s.operation)).toEqual(['CreateBucket', 'CreateUser', 'PutUserPolicy', 'CreateAccessKey', 'DeliverCredentials']);
     expect(await userNames()).toEqual(before);
     await expect(admin.s3.send(new HeadBucketCommand({ Bucket: newBucket }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
   });

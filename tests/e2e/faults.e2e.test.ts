@@ -299,3 +299,138 @@ describeE2E('nothing hangs', () => {
     expect(net.requests).toBe(before);
   });
 });
+
+// Delivery failures: the credentials cannot reach the user (a closed stdout, a full device, a full
+// disk under --output). Delivery is a step of the plan, so each one rolls back what the run made,
+// and rotate-key leaves the old key as it was.
+describeE2E('a failed delivery of new credentials loses nothing', () => {
+  const { iam } = adminClients();
+  const bucket = uniqueName('deliver');
+  const dir = mkdtempSync(join(tmpdir(), 's3share-deliver-'));
+  // A 64 KiB tmpfs filled to the brim: a real full disk. Needs root (mount); skipped otherwise.
+  const full = join(dir, 'full');
+  let fullDisk = false;
+  beforeAll(async () => {
+    await adminClients().s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const { execFileSync } = await import('node:child_process');
+    mkdirSync(full);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full], { stdio: 'ignore' });
+      fullDisk = true;
+      try {
+        writeFileSync(join(full, 'filler'), Buffer.alloc(1 << 20));
+      } catch {
+        // ENOSPC: the disk is full, as wanted
+      }
+    } catch {
+      fullDisk = false;
+    }
+  });
+  afterAll(async () => {
+    if (!fullDisk) return;
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('umount', [full], { stdio: 'ignore' });
+  });
+
+  /** The CLI with its stdout closed by the reader (EPIPE on write), or sent to /dev/full (ENOSPC). */
+  async function runWithBrokenStdout(args: string[], stdout: 'closed' | 'full') {
+    const [{ spawn }, { openSync, closeSync }, { CLI_PATH }] = await Promise.all([
+      import('node:child_process'),
+      import('node:fs'),
+      import('../support/e2e'),
+    ]);
+    const moto = motoState();
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: mkdtempSync(join(dir, 'home-')),
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: moto.admin.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: moto.admin.secretAccessKey,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+    const devFull = stdout === 'full' ? openSync('/dev/full', 'w') : undefined;
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { env, stdio: ['ignore', devFull ?? 'pipe', 'pipe'] });
+    if (devFull !== undefined) closeSync(devFull);
+    // The reader goes away at once, long before the CLI has made anything to print.
+    child.stdout?.destroy();
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    return { code, stderr };
+  }
+
+  const keyIds = async (UserName: string) =>
+    ((await iam.send(new ListAccessKeysCommand({ UserName }))).AccessKeyMetadata ?? []).map((k) => `${k.AccessKeyId}:${k.Status}`).sort();
+
+  /** A user with one working key, made directly (not by the CLI under test). */
+  async function userWithKey() {
+    const UserName = uniqueName('dlv');
+    await iam.send(new CreateUserCommand({ UserName }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName }));
+    return { UserName, keys: await keyIds(UserName), key: AccessKey! };
+  }
+
+  /** The old key still authenticates. */
+  async function stillWorks(key: { AccessKeyId?: string; SecretAccessKey?: string }) {
+    const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+    const client = new STSClient({
+      endpoint: motoState().endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
+    });
+    try {
+      await expect(client.send(new GetCallerIdentityCommand({}))).resolves.toHaveProperty('Arn');
+    } finally {
+      client.destroy();
+    }
+  }
+
+  for (const stdout of ['closed', 'full'] as const) {
+    it(`create with stdout ${stdout === 'closed' ? 'closed (EPIPE)' : 'on /dev/full (ENOSPC)'}: exit 1, the user rolled back`, async () => {
+      const UserName = uniqueName('dlvc');
+      const r = await runWithBrokenStdout(['create', bucket, '--username', UserName, '--no-wait'], stdout);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n').pop()).toMatch(
+        new RegExp(
+          `^error: print the credentials on stdout \\(json\\) failed: cannot print the credentials on stdout \\(${stdout === 'closed' ? 'EPIPE' : 'ENOSPC'}\\).*rolled back: .*delete user ${UserName}`,
+        ),
+      );
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(await userExists(UserName)).toBe(false);
+    });
+
+    it(`rotate-key with stdout ${stdout}: exit 1, the new key deleted, the old key kept and working`, async () => {
+      const user = await userWithKey();
+      for (const extra of [[], ['--keep-old']]) {
+        const r = await runWithBrokenStdout(['rotate-key', user.UserName, '--no-wait', ...extra], stdout);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/rolled back: delete the new access key/);
+        expect(await keyIds(user.UserName)).toEqual(user.keys);
+      }
+      await stillWorks(user.key);
+    });
+  }
+
+  it('create and rotate-key with --output on a full disk (ENOSPC): exit 1, nothing made, no file left', async () => {
+    if (!fullDisk) {
+      console.warn('full-disk case not run: mounting a tmpfs needs root');
+      return;
+    }
+    const UserName = uniqueName('dlvf');
+    const created = await runCli(['create', bucket, '--username', UserName, '--no-wait', '--output', join(full, 'c.json')]);
+    expect(created.code).toBe(1);
+    expect(created.stderr).toMatch(/cannot write the credentials to .*c\.json \(ENOSPC\).*rolled back: .*delete user/);
+    expect(await userExists(UserName)).toBe(false);
+    const user = await userWithKey();
+    for (const extra of [[], ['--force'], ['--keep-old']]) {
+      const r = await runCli(['rotate-key', user.UserName, '--no-wait', '--output', join(full, 'r.json'), ...extra]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/\(ENOSPC\).*rolled back: .*delete the new access key/);
+      expect(await keyIds(user.UserName)).toEqual(user.keys);
+    }
+    await stillWorks(user.key);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(full)).toEqual(['filler']);
+  });
+});

@@ -75,7 +75,11 @@ describeE2E('rotate-key on moto', () => {
     const before = await keys(user.userName);
     const r = await runCli(['rotate-key', user.userName, '--dry-run']);
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as Array<{ operation: string }>).map((s) => s.operation)).toEqual(['CreateAccessKey', 'DeleteAccessKey']);
+    expect((JSON.parse(r.stdout) as Array<{ operation: string }>).map((s) => s.operation)).toEqual([
+      'CreateAccessKey',
+      'DeliverCredentials',
+      'DeleteAccessKey',
+    ]);
     expect(await keys(user.userName)).toEqual(before);
   });
 

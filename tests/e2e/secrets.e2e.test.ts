@@ -116,3 +116,69 @@ describeE2E('secrets stay where they were asked for', () => {
     neverIn(r.stdout + r.stderr, SECRET);
   });
 });
+
+// The hand-off format and the delivery step: a secret reaches the file the user named and nowhere
+// else, a plan names where it goes but never holds it, and a refused format leaks nothing.
+describeE2E('secrets in the hand-off and in delivery', () => {
+  const bucket = uniqueName('secdlv');
+  beforeAll(() => adminClients().s3.send(new CreateBucketCommand({ Bucket: bucket })));
+
+  it('--format text with --console: the password and secret are in the 0600 file only, with the folder link', async () => {
+    const user = uniqueName('sectxt');
+    const out = join(dir, `${user}.txt`);
+    const r = await runCli(
+      [
+        'create',
+        bucket,
+        '--prefix',
+        'client a/',
+        '--username',
+        user,
+        '--console',
+        '--password',
+        '-',
+        '--format',
+        'text',
+        '-o',
+        out,
+        '--no-wait',
+      ],
+      { input: `${PASSWORD}\n` },
+    );
+    expect(r.code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain(PASSWORD);
+    expect(text).toContain(`https://s3.console.aws.amazon.com/s3/buckets/${bucket}?prefix=client%20a/`);
+    const secret = /Secret access key: +(\S+)/.exec(text)![1]!;
+    neverIn(r.stdout + r.stderr, PASSWORD, secret);
+  });
+
+  it('a dry run names the delivery target and format, and holds neither the password nor a key', async () => {
+    const out = join(dir, 'never-written.txt');
+    const r = await runCli(['create', bucket, '--console', '--password', '-', '--format', 'text', '-o', out, '--dry-run'], {
+      input: `${PASSWORD}\n`,
+    });
+    expect(r.code).toBe(0);
+    const last = (JSON.parse(r.stdout) as Array<Record<string, unknown>>).at(-1);
+    expect(last).toMatchObject({ operation: 'DeliverCredentials', input: { Target: out, Format: 'text', Mode: '0600' } });
+    neverIn(r.stdout + r.stderr, PASSWORD);
+    expect(() => statSync(out)).toThrow();
+  });
+
+  it('a format that cannot hold the password is refused without echoing it', async () => {
+    const r = await runCli(['create', bucket, '--console', '--password', '-', '--format', 'env'], { input: `${PASSWORD}\n` });
+    expect(r.code).toBe(2);
+    neverIn(r.stdout + r.stderr, PASSWORD);
+  });
+
+  it('rotate-key --format text writes the new secret to the file only', async () => {
+    const user = uniqueName('secrtx');
+    expect((await runCli(['create', bucket, '--username', user, '--no-wait', '-o', join(dir, `${user}.json`)])).code).toBe(0);
+    const out = join(dir, `${user}-rotated.txt`);
+    const r = await runCli(['rotate-key', user, '--no-wait', '--format', 'text', '-o', out]);
+    expect(r.code).toBe(0);
+    const secret = /Secret access key: +(\S+)/.exec(readFileSync(out, 'utf8'))![1]!;
+    neverIn(r.stdout + r.stderr, secret);
+  });
+});

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { parseCredentialFormat, type CredentialFormat, type DeliveryOptions } from '../../output/credentials';
 
+export { checkFormatCarries } from '../../output/credentials';
+
 export interface CredentialOutputOptions {
   format: CredentialFormat;
   output?: string;
@@ -12,7 +14,7 @@ export function addCredentialOutputOptions(cmd: Command): Command {
   return cmd
     .option(
       '--format <format>',
-      'json, ini (a credentials-file profile), env (export lines) or csv (the AWS console CSV)',
+      'json, ini (a credentials-file profile), env (export lines), csv (the AWS console CSV) or text (a note to send: sign-in link, password, folder, keys, how to connect)',
       parseCredentialFormat,
       'json',
     )

@@ -122,15 +122,22 @@ async function build(
 
 export const consoleSteps = { checkNoLoginProfile, build };
 
-/** The account's sign-in page and each bucket's page in the S3 console. */
+/**
+ * The account's sign-in page and each bucket's page in the S3 console; for a prefix user, the
+ * page of its folder, since it may not list the bucket's root.
+ */
 export function consoleUrls(
   account: string,
   buckets: readonly string[],
   partition = 'aws',
+  prefix?: string,
 ): { ConsoleUrl: string; BucketConsoleUrls: string[] } {
   const domain = partition === 'aws-cn' ? 'amazonaws.cn' : partition === 'aws-us-gov' ? 'amazonaws-us-gov.com' : 'aws.amazon.com';
   return {
     ConsoleUrl: `https://${account}.signin.${domain}/console`,
-    BucketConsoleUrls: buckets.map((b) => `https://s3.console.${domain}/s3/buckets/${b}`),
+    BucketConsoleUrls: buckets.map(
+      (b) =>
+        `https://s3.console.${domain}/s3/buckets/${b}${prefix ? `?prefix=${prefix.split('/').map(encodeURIComponent).join('/')}` : ''}`,
+    ),
   };
 }

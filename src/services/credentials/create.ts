@@ -14,7 +14,7 @@
 import { ListAccessKeysCommand, type AccessKey, type IAMClient } from '@aws-sdk/client-iam';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { OperationError } from '../../errors';
-import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
+import { accessKeyCredentials, type Delivery, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
 import { chooseBoundary } from '../../policies/boundaries';
 import { withChangeOwnPassword } from '../../policies/console-password';
@@ -23,10 +23,12 @@ import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
 import { defaultUserName, inlinePolicyName, type GrantMode } from '../../policies/names';
 import { assumeOnlyPolicy } from '../../policies/trust';
 import { bucketSteps, type BucketClients, type BucketRequest } from '../buckets/existence';
-import type { Plan, PlanResults, PlanStep } from '../plan';
+import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
 import { callerIdentity } from '../users/identity';
 import { createAccessKeyStep } from './access-key';
 import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
+import { deliveryStep } from './delivery';
+import { waitForKey, type Probe } from './key-readiness';
 import { checkUserInlineTotal } from './inline-size';
 import { barrenRoleSteps } from './role-steps';
 import { temporaryPlan } from './temporary';
@@ -51,6 +53,12 @@ export interface CreateInput extends BucketRequest {
   /** The barren-user pattern: the policy goes on this new role, the user may only assume it. */
   role?: string;
   console?: ConsoleLogin;
+  /** The folder a prefix user is limited to ("alice/"): its console link opens there. */
+  prefix?: string;
+  /** Wait until the new key works before delivering it (IAM users only); never fails the run. */
+  wait?: { timeoutMs: number; probes(creds: IssuedCredentials): Promise<Probe[]>; signal?: AbortSignal };
+  /** The last step: hand the credentials over; absent, the caller gets them from the results. */
+  delivery?: Delivery;
 }
 
 /** What the command needs once the plan has run. */
@@ -65,7 +73,41 @@ export interface CreatePlan extends Plan {
 
 const ACCESS_KEY = 'accessKey';
 
+/**
+ * The plan of a create: the grant's steps, then (for a new key) waiting until it works, then the
+ * delivery, so a failed delivery rolls the grant back.
+ */
 export async function planCreate(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
+  const plan = await planGrant(clients, input, reporter);
+  if (input.wait && input.durationSeconds === undefined) plan.steps.push(waitStep(input.wait, plan.credentials, reporter));
+  if (input.delivery) plan.steps.push(deliveryStep(input.delivery, plan.credentials));
+  return plan;
+}
+
+/** A new key can take seconds to work on AWS: waiting is worth a warning, not a rollback. */
+function waitStep(wait: NonNullable<CreateInput['wait']>, credentials: CreatePlan['credentials'], reporter: Reporter): PlanStep {
+  const seconds = Math.round(wait.timeoutMs / 1000);
+  return step<unknown>({
+    service: 'sts',
+    operation: 'GetCallerIdentity',
+    description: `wait until the new key works (up to ${seconds} s)`,
+    input: { AccessKeyId: '(the new key)' },
+    run: async (results) => {
+      const result = await waitForKey(await wait.probes(credentials(results)), {
+        reporter,
+        timeoutMs: wait.timeoutMs,
+        signal: wait.signal,
+      });
+      if (!result.ready && result.lastError !== 'interrupted') {
+        reporter.warn(
+          `the new key did not work within ${seconds} s (${result.lastError}): it usually does within a minute; try it again shortly`,
+        );
+      }
+    },
+  });
+}
+
+async function planGrant(clients: CreateClients, input: CreateInput, reporter: Reporter): Promise<CreatePlan> {
   // First, so bad or expired credentials are reported as such, not as a missing bucket.
   const me = await callerIdentity(clients.sts);
   const steps: PlanStep[] = [];
@@ -132,7 +174,7 @@ export async function planCreate(clients: CreateClients, input: CreateInput, rep
   if (input.console) {
     const built = await consoleSteps.build(iam, userName, input.console, reporter);
     steps.push(...built.steps);
-    login = () => ({ Password: built.password(), ...consoleUrls(me.account, input.buckets, me.partition) });
+    login = () => ({ Password: built.password(), ...consoleUrls(me.account, input.buckets, me.partition, input.prefix) });
   }
 
   steps.push(

@@ -4,13 +4,14 @@
  * returns the plan; executePlan runs it and, if a step fails, deletes the new key again.
  *
  * The invariant: a failure never leaves the user with no working key (the old key is touched only
- * after the new one exists, and, when waiting, works), and never silently with two (a failure
+ * after the new one exists, works when waiting, and has been delivered: written and flushed to the
+ * file, or to stdout; a failed delivery deletes the new key), and never silently with two (a failure
  * after the new key was made rolls it back; the plan engine names any undo it could not do).
  *
  *   keys  flags            steps
  *   0     -                CreateAccessKey                       (nothing to rotate: said so)
- *   1     -                CreateAccessKey, [wait], DeleteAccessKey old
- *   1     keepOld          CreateAccessKey, [wait], UpdateAccessKey old Inactive
+ *   1     -                CreateAccessKey, [wait], [deliver], DeleteAccessKey old
+ *   1     keepOld          CreateAccessKey, [wait], [deliver], UpdateAccessKey old Inactive
  *   2     -                refused: AWS allows 2 keys per user
  *   2     deleteOldest     DeleteAccessKey oldest, then as for 1 key with the other one
  */
@@ -26,10 +27,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { isNoSuchEntity } from '../../aws/errors';
 import { OperationError } from '../../errors';
-import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
+import { accessKeyCredentials, type Delivery, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
 import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
 import { createAccessKeyStep } from './access-key';
+import { deliveryStep } from './delivery';
 import { waitForKey, type Probe } from './key-readiness';
 import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
 
@@ -41,6 +43,8 @@ export interface RotateInput {
   deleteOldest: boolean;
   /** Wait until the new key works before touching the old one; absent: do not wait. */
   wait?: { timeoutMs: number; probes(key: { AccessKeyId: string; SecretAccessKey: string }): Promise<Probe[]> };
+  /** Hand the new key over before the old one is touched; absent, the caller gets it from the results. */
+  delivery?: Delivery;
 }
 
 export interface RotatePlan extends Plan {
@@ -174,11 +178,8 @@ export async function planRotate(iam: IAMClient, input: RotateInput, reporter: R
   if (!old) reporter.info(`user ${userName} has no access key: creating one (nothing to rotate)`);
   steps.push(createKeyStep(iam, userName));
   if (input.wait) steps.push(waitStep(input.wait, reporter));
+  const credentials = (results: PlanResults) => accessKeyCredentials(userName, results.get<AccessKey>(NEW_KEY));
+  if (input.delivery) steps.push(deliveryStep(input.delivery, credentials));
   if (old) steps.push(...retireStep(iam, userName, old, input.keepOld, reporter));
-  return {
-    steps,
-    userName,
-    oldKeyId: old?.AccessKeyId,
-    credentials: (results) => accessKeyCredentials(userName, results.get<AccessKey>(NEW_KEY)),
-  };
+  return { steps, userName, oldKeyId: old?.AccessKeyId, credentials };
 }

@@ -88,7 +88,14 @@ describe('create', () => {
     expect(r.code).toBe(0);
     expect(writes()).toEqual([]);
     const plan = JSON.parse(r.stdout) as Array<{ service: string; operation: string; input: Record<string, unknown>; description: string }>;
-    expect(plan.map((p) => p.operation)).toEqual(['CreateUser', 'PutUserPolicy', 'CreateLoginProfile', 'CreateAccessKey']);
+    expect(plan.map((p) => p.operation)).toEqual([
+      'CreateUser',
+      'PutUserPolicy',
+      'CreateLoginProfile',
+      'CreateAccessKey',
+      'DeliverCredentials',
+    ]);
+    expect(plan[4]).toMatchObject({ service: 'local', input: { Target: 'stdout', Format: 'json' } });
     expect(plan[1]!.input.PolicyDocument).toHaveProperty('Statement');
     expect(plan[2]!.input.Password).toBe('(hidden)');
     expect(Object.keys(plan[0]!).sort()).toEqual(['description', 'input', 'operation', 'service']);

@@ -142,19 +142,27 @@ describe('rotate-key', () => {
     expect(r.code).toBe(0);
     expect(writes()).toEqual([]);
     const plan = JSON.parse(r.stdout) as Array<{ operation: string; input: Record<string, unknown> }>;
-    expect(plan.map((s) => s.operation)).toEqual(['DeleteAccessKey', 'CreateAccessKey', 'GetCallerIdentity', 'UpdateAccessKey']);
-    expect(plan[3]!.input).toEqual({ UserName: 'alice', AccessKeyId: 'AKIAOLD', Status: 'Inactive' });
+    expect(plan.map((s) => s.operation)).toEqual([
+      'DeleteAccessKey',
+      'CreateAccessKey',
+      'GetCallerIdentity',
+      'DeliverCredentials',
+      'UpdateAccessKey',
+    ]);
+    expect(plan[3]!.input).toEqual({ Target: 'stdout', Format: 'json' });
+    expect(plan[4]!.input).toEqual({ UserName: 'alice', AccessKeyId: 'AKIAOLD', Status: 'Inactive' });
     expect(r.stdout + r.stderr).not.toContain(SECRET);
   });
 
-  it('failing to delete the old key rolls the new key back: exit 1, the old key kept, nothing printed', async () => {
+  it('failing to delete the old key rolls the new key back: exit 1, the old key kept, the printed key named as deleted', async () => {
     iam
       .on(DeleteAccessKeyCommand, { AccessKeyId: 'AKIAOLD' })
       .rejects(awsError('AccessDenied', 403, 'not authorized to perform: iam:DeleteAccessKey'));
     const r = await rotate(['alice']);
     expect(r.code).toBe(1);
     expect(writes()).toEqual(['CreateAccessKey', 'DeleteAccessKey AKIAOLD', 'DeleteAccessKey AKIANEW']);
-    expect(r.stdout).toBe('');
+    // The old key is touched only after the new one is delivered, so stdout holds it; the error names it deleted.
+    expect(JSON.parse(r.stdout)).toMatchObject({ AccessKeyId: 'AKIANEW' });
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
