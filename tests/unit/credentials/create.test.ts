@@ -83,22 +83,26 @@ describe('create', () => {
   });
 
   it('--dry-run prints the plan as JSON and writes nothing', async () => {
-    const r = await create(['photos', 'videos', '-c', '--console', '--dry-run']);
+    // photos exists, videos does not: with -c the plan creates videos first.
     s3.on(HeadBucketCommand, { Bucket: 'videos' }).rejects(awsError('NotFound', 404));
+    const r = await create(['photos', 'videos', '-c', '--console', '--dry-run']);
     expect(r.code).toBe(0);
     expect(writes()).toEqual([]);
+    expect(s3.commandCalls(CreateBucketCommand)).toHaveLength(0);
     const plan = JSON.parse(r.stdout) as Array<{ service: string; operation: string; input: Record<string, unknown>; description: string }>;
     expect(plan.map((p) => p.operation)).toEqual([
+      'CreateBucket',
       'CreateUser',
       'PutUserPolicy',
       'CreateLoginProfile',
       'CreateAccessKey',
       'DeliverCredentials',
     ]);
-    expect(plan[4]).toMatchObject({ service: 'local', input: { Target: 'stdout', Format: 'json' } });
-    expect(plan[1]!.input.PolicyDocument).toHaveProperty('Statement');
-    expect(plan[2]!.input.Password).toBe('(hidden)');
-    expect(Object.keys(plan[0]!).sort()).toEqual(['description', 'input', 'operation', 'service']);
+    expect(plan[0]!.input).toEqual({ Bucket: 'videos' });
+    expect(plan[5]).toMatchObject({ service: 'local', input: { Target: 'stdout', Format: 'json' } });
+    expect(plan[2]!.input.PolicyDocument).toHaveProperty('Statement');
+    expect(plan[3]!.input.Password).toBe('(hidden)');
+    expect(Object.keys(plan[1]!).sort()).toEqual(['description', 'input', 'operation', 'service']);
   });
 
   it('plans CreateBucket (no LocationConstraint in us-east-1) for a missing bucket with -c', async () => {
