@@ -4,6 +4,7 @@
  * AWS (policy, --help) stay fast.
  */
 import { readFileSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { UsageError } from '../errors';
 
 export interface AwsOptions {
@@ -56,7 +57,7 @@ export interface ResolveResult {
 /** Turns the options into an AwsContext; throws UsageError on contradictory or malformed input. */
 export async function resolveAwsContext(opts: AwsOptions, env: Env = process.env): Promise<ResolveResult> {
   const warnings: string[] = [];
-  const credentials = resolveCredentialSource(opts, warnings);
+  const credentials = await resolveCredentialSource(opts, warnings);
   const profile = credentials.kind === 'chain' ? credentials.profile : opts.profile;
   const shared = await loadSharedFiles(env);
   if (credentials.kind === 'chain') checkProfile(credentials.profile, env.AWS_PROFILE, shared);
@@ -81,7 +82,7 @@ export async function resolveAwsContext(opts: AwsOptions, env: Env = process.env
   };
 }
 
-function resolveCredentialSource(opts: AwsOptions, warnings: string[]): CredentialSource {
+async function resolveCredentialSource(opts: AwsOptions, warnings: string[]): Promise<CredentialSource> {
   const flagged = opts.accessKey !== undefined || opts.secretKey !== undefined || opts.sessionToken !== undefined;
   if (opts.auth && flagged) {
     throw new UsageError('--auth cannot be combined with --access-key/--secret-key/--session-token: pick one source of credentials');
@@ -100,7 +101,7 @@ function resolveCredentialSource(opts: AwsOptions, warnings: string[]): Credenti
     };
   }
   if (opts.auth) {
-    return { kind: 'static', origin: 'auth-file', credentials: readAuthFile(opts.auth, opts.profile) };
+    return { kind: 'static', origin: 'auth-file', credentials: await readAuthFile(opts.auth, opts.profile) };
   }
   return { kind: 'chain', profile: opts.profile };
 }
@@ -110,7 +111,7 @@ function resolveCredentialSource(opts: AwsOptions, warnings: string[]): Credenti
  * SessionToken, Expiration), or an INI credentials file (the [profile] named by --profile, else
  * [default], else the only section).
  */
-export function readAuthFile(path: string, profile?: string): StaticCredentials {
+export async function readAuthFile(path: string, profile?: string): Promise<StaticCredentials> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -119,7 +120,7 @@ export function readAuthFile(path: string, profile?: string): StaticCredentials 
   }
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) return parseAuthJson(trimmed, path);
-  return parseAuthIni(trimmed, path, profile);
+  return parseAuthIni(await readIniSections(path), path, profile);
 }
 
 function parseAuthJson(text: string, path: string): StaticCredentials {
@@ -142,8 +143,7 @@ function parseAuthJson(text: string, path: string): StaticCredentials {
   return { accessKeyId, secretAccessKey, sessionToken, expiration };
 }
 
-function parseAuthIni(text: string, path: string, profile?: string): StaticCredentials {
-  const sections = parseIni(text);
+function parseAuthIni(sections: IniSections, path: string, profile?: string): StaticCredentials {
   const names = Object.keys(sections);
   const wanted = profile ?? (sections.default ? 'default' : names.length === 1 ? names[0] : undefined);
   if (!wanted || !sections[wanted]) {
@@ -166,7 +166,7 @@ function parseAuthIni(text: string, path: string, profile?: string): StaticCrede
  * its JSON (or a role_arn line in an INI section). Undefined when there is none, or when the file
  * cannot be read: readAuthFile reports that.
  */
-export function readAuthRoleArn(path: string, profile?: string): string | undefined {
+export async function readAuthRoleArn(path: string, profile?: string): Promise<string | undefined> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8').trim();
@@ -181,28 +181,24 @@ export function readAuthRoleArn(path: string, profile?: string): string | undefi
       return undefined;
     }
   }
-  const sections = parseIni(text);
+  const sections = await readIniSections(path);
   const names = Object.keys(sections);
   const wanted = profile ?? (sections.default ? 'default' : names.length === 1 ? names[0] : undefined);
   return (wanted && sections[wanted]?.role_arn) || undefined;
 }
 
-/** A minimal INI reader for credentials files: [section] headers and key = value lines. */
-export function parseIni(text: string): Record<string, Record<string, string>> {
-  const sections: Record<string, Record<string, string>> = {};
-  let current: Record<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[\s*(?:profile\s+)?([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      current = sections[header[1]] ??= {};
-      continue;
-    }
-    const eq = line.indexOf('=');
-    if (eq > 0 && current) current[line.slice(0, eq).trim().toLowerCase()] = line.slice(eq + 1).trim();
-  }
-  return sections;
+type IniSections = Record<string, Record<string, string | undefined>>;
+
+/**
+ * An INI credentials file read by the SDK's own loader, as aws-cli and the SDKs read one (so
+ * `aws_access_key_id = AKIA... ; note` is the key without its comment). A `[profile NAME]` header
+ * names NAME, as in a config file. The loader reads a config file too: it is given the null
+ * device, so only this file is read.
+ */
+async function readIniSections(path: string): Promise<IniSections> {
+  const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
+  const { credentialsFile } = await loadSharedConfigFiles({ filepath: path, configFilepath: devNull, ignoreCache: true });
+  return Object.fromEntries(Object.entries(credentialsFile).map(([name, values]) => [name.replace(/^profile(\s+|\.)/, ''), values]));
 }
 
 function resolveEndpoint(url: string | undefined): string | undefined {

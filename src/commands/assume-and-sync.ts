@@ -121,7 +121,7 @@ export async function runAssumeAndSync(localDir: string, destination: string, op
   // The keys that `create --role` writes may only assume the role the same file names.
   if (opts.roleArn === undefined && opts.auth !== undefined) {
     const { readAuthRoleArn } = await import('../aws/config');
-    const roleArn = readAuthRoleArn(opts.auth, opts.profile);
+    const roleArn = await readAuthRoleArn(opts.auth, opts.profile);
     if (roleArn !== undefined) opts = { ...opts, roleArn };
   }
   const dest = validate(destination, opts);

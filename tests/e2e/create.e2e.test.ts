@@ -13,7 +13,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseIni } from '../../src/aws/config';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import {
   adminClients,
   clientsFor,
@@ -154,7 +154,12 @@ describeE2E('create on moto', () => {
     const name = uniqueName('ini');
     const r = await runCli(['create', '--silent', bucket, '--read-only', '--username', name, '--format', 'ini']);
     expect(r.code).toBe(0);
-    const section = parseIni(r.stdout)[name]!;
+    // Read back by the SDK's own loader, as aws-cli and the SDKs would read the profile.
+    const iniFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 's3share-ini-')), 'credentials');
+    fs.writeFileSync(iniFile, r.stdout);
+    const section = (await loadSharedConfigFiles({ filepath: iniFile, configFilepath: os.devNull, ignoreCache: true })).credentialsFile[
+      name
+    ]!;
     expect(section.aws_access_key_id).toMatch(/^[A-Z0-9]{16,}$/);
     const c = clientsFor({ accessKeyId: section.aws_access_key_id!, secretAccessKey: section.aws_secret_access_key! });
     await expectAllowed(get(c, bucket, 'top.txt'));

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseIni, readAuthFile, resolveAwsContext } from '../../../src/aws/config';
+import { readAuthFile, resolveAwsContext } from '../../../src/aws/config';
 import { UsageError } from '../../../src/errors';
 
 const dir = mkdtempSync(join(tmpdir(), 's3share-config-'));
@@ -183,7 +183,7 @@ describe('resolveAwsContext: checks before any AWS call', () => {
 });
 
 describe('readAuthFile', () => {
-  it('reads the JSON that create prints, with a session token and expiry', () => {
+  it('reads the JSON that create prints, with a session token and expiry', async () => {
     const p = file(
       'create.json',
       JSON.stringify({
@@ -194,7 +194,7 @@ describe('readAuthFile', () => {
         Expiration: '2030-01-01T00:00:00Z',
       }),
     );
-    expect(readAuthFile(p)).toEqual({
+    expect(await readAuthFile(p)).toEqual({
       accessKeyId: 'AKIA1',
       secretAccessKey: 'sec',
       sessionToken: 'tok',
@@ -202,42 +202,53 @@ describe('readAuthFile', () => {
     });
   });
 
-  it('reads STS output with a Credentials object', () => {
+  it('reads STS output with a Credentials object', async () => {
     const p = file('sts.json', JSON.stringify({ Credentials: { AccessKeyId: 'ASIA2', SecretAccessKey: 'sec2', SessionToken: 't2' } }));
-    expect(readAuthFile(p)).toMatchObject({ accessKeyId: 'ASIA2', sessionToken: 't2' });
+    expect(await readAuthFile(p)).toMatchObject({ accessKeyId: 'ASIA2', sessionToken: 't2' });
   });
 
-  it('reads INI credentials files, [default] or the named profile', () => {
+  it('reads INI credentials files, [default] or the named profile', async () => {
     const p = file(
       'creds.ini',
       '[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = d\n\n[client]\naws_access_key_id=AKIACL\naws_secret_access_key=c\naws_session_token=t\n',
     );
-    expect(readAuthFile(p)).toEqual({ accessKeyId: 'AKIADEF', secretAccessKey: 'd', sessionToken: undefined });
-    expect(readAuthFile(p, 'client')).toEqual({ accessKeyId: 'AKIACL', secretAccessKey: 'c', sessionToken: 't' });
+    expect(await readAuthFile(p)).toEqual({ accessKeyId: 'AKIADEF', secretAccessKey: 'd', sessionToken: undefined });
+    expect(await readAuthFile(p, 'client')).toEqual({ accessKeyId: 'AKIACL', secretAccessKey: 'c', sessionToken: 't' });
     const single = file('single.ini', '[s3.read-only.b]\naws_access_key_id = AKIAONE\naws_secret_access_key = one\n');
-    expect(readAuthFile(single).accessKeyId).toBe('AKIAONE');
+    expect((await readAuthFile(single)).accessKeyId).toBe('AKIAONE');
   });
 
-  it('explains what is wrong with a bad file, without echoing secrets', () => {
-    expect(() => readAuthFile(join(dir, 'missing.json'))).toThrow(/cannot read --auth file .*missing\.json \(ENOENT\)/);
-    expect(() => readAuthFile(file('bad.json', '{"AccessKeyId": '))).toThrow(/is not valid JSON/);
-    expect(() => readAuthFile(file('nokey.json', '{"SecretAccessKey":"hush-hush"}'))).toThrow(/has no AccessKeyId and SecretAccessKey/);
+  it('explains what is wrong with a bad file, without echoing secrets', async () => {
+    await expect(readAuthFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot read --auth file .*missing\.json \(ENOENT\)/);
+    await expect(readAuthFile(file('bad.json', '{"AccessKeyId": '))).rejects.toThrow(/is not valid JSON/);
+    await expect(readAuthFile(file('nokey.json', '{"SecretAccessKey":"hush-hush"}'))).rejects.toThrow(
+      /has no AccessKeyId and SecretAccessKey/,
+    );
     try {
-      readAuthFile(file('nokey2.json', '{"SecretAccessKey":"hush-hush"}'));
+      await readAuthFile(file('nokey2.json', '{"SecretAccessKey":"hush-hush"}'));
     } catch (e) {
       expect((e as Error).message).not.toContain('hush-hush');
     }
     const two = file('two.ini', '[a]\naws_access_key_id=1\naws_secret_access_key=2\n[b]\naws_access_key_id=3\naws_secret_access_key=4\n');
-    expect(() => readAuthFile(two)).toThrow(/several sections \(a, b\)/);
-    expect(() => readAuthFile(two, 'c')).toThrow(/has no \[c\] section/);
-    expect(() => readAuthFile(file('half.ini', '[default]\naws_access_key_id=1\n'))).toThrow(
+    await expect(readAuthFile(two)).rejects.toThrow(/several sections \(a, b\)/);
+    await expect(readAuthFile(two, 'c')).rejects.toThrow(/has no \[c\] section/);
+    await expect(readAuthFile(file('half.ini', '[default]\naws_access_key_id=1\n'))).rejects.toThrow(
       /lacks aws_access_key_id or aws_secret_access_key/,
     );
   });
 });
 
-describe('parseIni', () => {
-  it('handles comments, "profile" headers and spacing', () => {
-    expect(parseIni('# c\n[profile x]\n Region = eu-west-1 \n; c\n[y]\nk=v=w\n')).toEqual({ x: { region: 'eu-west-1' }, y: { k: 'v=w' } });
+describe('INI --auth files are read as the SDK reads them', () => {
+  it('drops a comment after a value, and names [profile x] sections x', async () => {
+    const p = file(
+      'commented.ini',
+      '# mine\n[profile x]\naws_access_key_id = AKIAX ; the key\naws_secret_access_key = sx # its secret\n; c\n[y]\naws_access_key_id=AKIAY\naws_secret_access_key=a=b\n',
+    );
+    expect(await readAuthFile(p, 'x')).toEqual({ accessKeyId: 'AKIAX', secretAccessKey: 'sx', sessionToken: undefined });
+    expect(await readAuthFile(p, 'y')).toEqual({ accessKeyId: 'AKIAY', secretAccessKey: 'a=b', sessionToken: undefined });
+  });
+  it('reads only the file given, not the ~/.aws/config of the user running it', async () => {
+    const p = file('only.ini', '[only]\naws_access_key_id = AKIAO\naws_secret_access_key = o\n');
+    expect((await readAuthFile(p)).accessKeyId).toBe('AKIAO');
   });
 });

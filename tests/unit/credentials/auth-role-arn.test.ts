@@ -40,15 +40,17 @@ beforeEach(() => {
 });
 
 describe('readAuthRoleArn', () => {
-  it('reads RoleArn from the JSON create --role writes, and role_arn from an INI section', () => {
-    expect(readAuthRoleArn(file('role.json', JSON.stringify({ ...KEYS, RoleArn: ROLE })))).toBe(ROLE);
-    expect(readAuthRoleArn(file('role.ini', `[alice]\naws_access_key_id = A\naws_secret_access_key = B\nrole_arn = ${ROLE}\n`))).toBe(ROLE);
+  it('reads RoleArn from the JSON create --role writes, and role_arn from an INI section', async () => {
+    expect(await readAuthRoleArn(file('role.json', JSON.stringify({ ...KEYS, RoleArn: ROLE })))).toBe(ROLE);
+    expect(await readAuthRoleArn(file('role.ini', `[alice]\naws_access_key_id = A\naws_secret_access_key = B\nrole_arn = ${ROLE}\n`))).toBe(
+      ROLE,
+    );
   });
 
-  it('is undefined for keys without a role, a file that is not there, or one that is not JSON', () => {
-    expect(readAuthRoleArn(file('plain.json', JSON.stringify(KEYS)))).toBeUndefined();
-    expect(readAuthRoleArn(join(dir, 'missing.json'))).toBeUndefined();
-    expect(readAuthRoleArn(file('broken.json', '{ nope'))).toBeUndefined();
+  it('is undefined for keys without a role, a file that is not there, or one that is not JSON', async () => {
+    expect(await readAuthRoleArn(file('plain.json', JSON.stringify(KEYS)))).toBeUndefined();
+    expect(await readAuthRoleArn(join(dir, 'missing.json'))).toBeUndefined();
+    expect(await readAuthRoleArn(file('broken.json', '{ nope'))).toBeUndefined();
   });
 });
 
