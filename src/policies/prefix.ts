@@ -36,13 +36,15 @@ export function keyPathProblem(path: string): string | undefined {
   if (segments.some((s) => s === '.' || s === '..')) {
     return "has a '.' or '..' segment: S3 does not resolve them, so the key would not be where you mean; write the folder path plainly";
   }
+  const spaceName = (c: string) => (c === ' ' ? 'a space' : `whitespace (${codePoint(c)})`);
+  const pasted = 'whitespace at either end of a folder or file name is usually pasted by mistake, remove it';
+  if (/^\s/u.test(path)) return `starts with ${spaceName(path[0]!)}: ${pasted}`;
+  if (/\s$/u.test(path)) return `ends with ${spaceName(path[path.length - 1]!)}: ${pasted}`;
   for (const segment of segments) {
     const edge = /^\s/u.test(segment) ? 'starts' : /\s$/u.test(segment) ? 'ends' : undefined;
     if (!edge) continue;
     const c = edge === 'starts' ? segment[0]! : segment[segment.length - 1]!;
-    const what = c === ' ' ? 'a space' : `whitespace (${codePoint(c)})`;
-    const part = segment === path || `${segment}/` === path ? '' : ` in '${segment}'`;
-    return `${edge} with ${what}${part}: whitespace at either end of a folder or file name is usually pasted by mistake, remove it`;
+    return `has a folder name that ${edge} with ${spaceName(c)} ('${segment}'): ${pasted}`;
   }
   return undefined;
 }

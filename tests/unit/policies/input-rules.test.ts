@@ -43,7 +43,8 @@ describe('one path rule for prefixes, sync destinations and upload keys', () => 
     ['a//b', /contains '\/\/'/],
     ['/a', /starts with '\/'/],
     [' a', /starts with a space/],
-    ['a/b ', /ends with a space in 'b '/],
+    ['a/b ', /^ends with a space: /],
+    ['a /b', /^has a folder name that ends with a space \('a '\)/],
     ['a\rb', /control character U\+000D/],
   ])('keyPathProblem(%j)', (path, expected) => {
     expect(keyPathProblem(path)).toMatch(expected);

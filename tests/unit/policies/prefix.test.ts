@@ -64,9 +64,10 @@ describe('normalizePrefix', () => {
       /^prefix ' alice' starts with a space: whitespace at either end of a folder or file name is usually pasted by mistake, remove it$/,
     ],
     ['alice ', /^prefix 'alice ' ends with a space: /],
-    ['alice /', /^prefix 'alice \/' ends with a space: /],
-    ['team/ alice/', /^prefix 'team\/ alice\/' starts with a space in ' alice': /],
+    ['alice /', /^prefix 'alice \/' has a folder name that ends with a space \('alice '\): /],
+    ['team/ alice/', /^prefix 'team\/ alice\/' has a folder name that starts with a space \(' alice'\): /],
     ['\u00a0alice/', /starts with whitespace \(U\+00A0\)/],
+    ['alice/ ', /^prefix 'alice\/ ' ends with a space: /],
   ])('rejects %j', (raw, expected) => {
     expect(messageFor(raw)).toMatch(expected);
   });
