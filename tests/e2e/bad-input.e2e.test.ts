@@ -264,6 +264,7 @@ const cases: Case[] = [
     2,
     /--delete-objects needs confirmation .*: add --yes/,
   ],
+  ['delete-user: name IAM never gives', ['delete-user', 'bad name!'], 2, /user name 'bad name!' contains ' '/],
   [
     'delete-user: concurrency 0',
     ['delete-user', USER, '--concurrency', '0'],
@@ -319,6 +320,12 @@ const cases: Case[] = [
     ['get-objects', BUCKET, '--prefix', 'a/../b', '-o', dir],
     2,
     /prefix 'a\/\.\.\/b' has a '\.' or '\.\.' segment/,
+  ],
+  [
+    'get-objects: key that leaves the folder',
+    ['get-objects', BUCKET, '../escape.txt', '-o', dir],
+    2,
+    /key '\.\.\/escape\.txt' cannot be written under .*path traversal/,
   ],
   ['list-bucket: prefix with a pasted space', ['list-bucket', BUCKET, '--prefix', 'alice/ '], 2, /prefix 'alice\/ ' ends with a space/],
   ['put-object: key with ..', ['put-object', BUCKET, '../escape.txt', existing], 2, /key '\.\.\/escape\.txt' has a '\.' or '\.\.' segment/],
