@@ -9,9 +9,9 @@ import { UsageError } from '../errors';
 import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import { addCredentialOutputOptions, checkFormatCarries, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
-import { readStdinText, type CliIo } from '../io';
+import type { CliIo } from '../io';
 import { runPlan } from './shared/run-plan';
-import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './shared/policy-options';
+import { addPolicyOptions, policySpecFromOptions, readCapped, type PolicyOptions } from './shared/policy-options';
 import { parseDuration } from './shared/durations';
 import { addKeyWaitOptions, shouldWait, waitTimeoutSeconds, type KeyWaitOptions } from './shared/key-wait-options';
 
@@ -87,9 +87,16 @@ function checkConflicts(buckets: string[], opts: CreateOptions): void {
 }
 
 async function readStdinLine(io: CliIo): Promise<string> {
-  const line = (await readStdinText(io)).replace(/\r?\n$/, '');
+  const tooLong = () => new UsageError('--password - read more than 4,096 bytes from stdin: pipe exactly the password');
+  const line = (await readCapped(io.stdin, 4096, tooLong)).replace(/\r?\n$/, '');
   if (line === '' || line.includes('\n'))
     throw new UsageError('--password - reads one line from stdin, and it was empty or several lines: pipe exactly the password');
+  const { passwordCharacterProblem } = await import('../policies/input-rules');
+  const problem = passwordCharacterProblem(line);
+  if (problem)
+    throw new UsageError(
+      `the console password from stdin cannot be used: ${problem}: choose another, or leave out --password to generate one`,
+    );
   return line;
 }
 

@@ -20,6 +20,9 @@ export async function runDeleteUser(users: string[], opts: DeleteUserOptions, io
   if (opts.deleteObjects && !opts.yes && !opts.dryRun && !canAsk(io)) {
     throw new UsageError('--delete-objects needs confirmation and this is not a terminal: add --yes');
   }
+  // A name IAM could never have given a user is a typo: say so before any AWS call.
+  const { validateIamName } = await import('../policies/names');
+  for (const user of users) validateIamName(user, 'user name');
   const reporter = reporterFor(opts, io);
   const ctx = await awsContextFor(opts, io, reporter);
   const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([

@@ -15,6 +15,7 @@ export interface GetObjectOptions extends AwsOptions {
 export async function runGetObject(bucket: string, key: string, opts: GetObjectOptions, io: CliIo): Promise<void> {
   validateBucketName(bucket);
   if (key === '') throw new UsageError('the key is empty: give the key of the object to download');
+  if (opts.output === '') throw new UsageError("--output is empty: give a file to write, or '-' for stdout");
   const file = opts.output === undefined || opts.output === '-' ? undefined : path.resolve(opts.output);
   const reporter = reporterFor(opts, io);
   const ctx = await awsContextFor(opts, io, reporter);

@@ -21,10 +21,20 @@ export async function runGetObjects(bucket: string, keys: string[], opts: GetObj
   if (keys.length && opts.prefix !== undefined)
     throw new UsageError('give keys or --prefix, not both: keys name objects, --prefix a folder to list');
   if (keys.some((k) => k === '')) throw new UsageError('a key is empty: give the keys of the objects to download');
+  if (opts.output === '') throw new UsageError('--output is empty: give the folder to download into (default: the current folder)');
   const reporter = reporterFor(opts, io);
   const prefix = folderOption(opts.prefix, reporter);
   const dir = path.resolve(opts.output ?? '.');
   const downloads = await import('../services/objects/download');
+  // A key named on the command line that the path guard would refuse is a usage error, found
+  // before any AWS call; keys found by listing are refused one by one as they come.
+  for (const key of keys) {
+    const target = downloads.keyTarget(dir, key);
+    if (target.kind === 'refused') {
+      const shown = key.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+      throw new UsageError(`key '${shown}' cannot be written under ${dir}: ${target.reason}: download it with 'get-object -o FILE'`);
+    }
+  }
   const pattern = opts.pattern === undefined ? undefined : downloads.globToRegExp(opts.pattern);
   const ctx = await awsContextFor(opts, io, reporter);
   const [{ createIamClient, createS3Client, createStsClient }, { explainListingError, listKeys }] = await Promise.all([

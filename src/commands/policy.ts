@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { formatObject } from '../output/records';
 import { addSilentOption, reporterFor } from './shared/common-options';
-import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './shared/policy-options';
+import { addPolicyOptions, checkStatementSize, policySpecFromOptions, type PolicyOptions } from './shared/policy-options';
 import type { CliIo } from '../io';
 
 export interface PolicyCommandOptions extends PolicyOptions {
@@ -32,6 +32,7 @@ export async function runPolicy(buckets: string[], opts: PolicyCommandOptions, i
       );
     }
     if (buckets.length !== 1) throw new UsageError(`--public-bucket takes one bucket, not ${buckets.length}: run it once per bucket`);
+    checkStatementSize(opts.statement ?? []);
     const { document } = await renderPublicBucketPolicy({ bucket: buckets[0]!, statements: opts.statement });
     checkPolicySize(document, 'bucket');
     io.stdout.write(formatObject(document, opts.nl));

@@ -13,6 +13,7 @@ import { InterruptedError, OperationError, UsageError } from '../errors';
 import { createProgress } from '../output/progress';
 import { formatObject } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
+import { validateDestinationKey } from '../policies/prefix';
 import { contentTypeFor } from '../services/transfer/content-type';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import { SIGNAL_EXIT_CODES, type CliIo } from '../io';
@@ -21,16 +22,6 @@ export interface PutObjectOptions extends AwsOptions {
   contentType?: string;
   nl?: boolean;
   silent?: boolean;
-}
-
-/** S3's limit on a key, in UTF-8 bytes. */
-export const MAX_KEY_BYTES = 1024;
-
-export function validateKey(key: string): void {
-  if (key === '') throw new UsageError('the key is empty: give the key to upload to');
-  const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes > MAX_KEY_BYTES)
-    throw new UsageError(`the key is ${bytes} bytes long: S3 keys are at most ${MAX_KEY_BYTES} bytes, choose a shorter one`);
 }
 
 /**
@@ -77,7 +68,7 @@ async function sourceFor(arg: string, io: CliIo): Promise<Source> {
 
 export async function runPutObject(bucket: string, key: string, pathArg: string, opts: PutObjectOptions, io: CliIo): Promise<void> {
   validateBucketName(bucket);
-  validateKey(key);
+  validateDestinationKey(key);
   if (opts.contentType !== undefined && !/^[^\s/]+\/[^\s/]+/.test(opts.contentType)) {
     throw new UsageError(`--content-type ${opts.contentType} is not a media type: give one such as text/plain or application/zip`);
   }

@@ -3,6 +3,7 @@ import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
 import { formatObject } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
+import { validateDestinationKey } from '../policies/prefix';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import type { CliIo } from '../io';
 
@@ -17,6 +18,8 @@ export interface ShareOptions extends AwsOptions {
 export async function runShare(bucket: string, key: string, opts: ShareOptions, io: CliIo): Promise<void> {
   validateBucketName(bucket);
   if (key === '') throw new UsageError('the key is empty: give the key of the object to share');
+  // An upload link writes to the key, so the key follows the rules of every upload.
+  if (opts.upload) validateDestinationKey(key);
   if (opts.contentType !== undefined && !opts.upload)
     throw new UsageError('--content-type applies to upload links only: add --upload, or drop it');
   if (opts.contentType !== undefined && !/^[\x21-\x7e][\x20-\x7e]*$/.test(opts.contentType)) {

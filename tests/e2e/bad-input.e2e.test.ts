@@ -13,7 +13,7 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMoto, type MotoServer } from '../support/moto';
@@ -46,6 +46,9 @@ const unknownPlaceholder = file(
     Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::$!BUCKET!$/*' }],
   }),
 );
+// 20 MB without writing 20 MB: a sparse file, refused by its size before it is read.
+const hugePolicy = file('huge.json', '');
+truncateSync(hugePolicy, 20 * 1024 * 1024);
 const localDir = join(dir, 'upload');
 mkdirSync(localDir);
 writeFileSync(join(localDir, 'a.txt'), 'a');
@@ -54,56 +57,117 @@ const BUCKET = 'badinput-bucket';
 const USER = 'badinput-user';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/badinput-role';
 
-type Case = [name: string, args: string[], exit: 1 | 2, stdin?: string];
+// words: what the one error line must say, so a case cannot pass on an unrelated error.
+type Case = [name: string, args: string[], exit: 1 | 2, words: RegExp, stdin?: string];
 
 const cases: Case[] = [
   // the command line itself
-  ['unknown command', ['frob'], 2],
-  ['unknown option', ['list-users', '--bogus'], 2],
-  ['extra argument', ['whoami', 'extra'], 2],
-  ['missing bucket argument', ['create'], 2],
-  ['conflicting output formats', ['list-users', '--nl', '--csv'], 2],
-  ['concurrency 0', ['list-user-policies', '--concurrency', '0'], 2],
-  ['concurrency not a number', ['list-buckets', '--details', '--concurrency', 'lots'], 2],
-  ['concurrency too large', ['list-user-policies', '--concurrency', '100000'], 2],
+  ['unknown command', ['frob'], 2, /unknown command 'frob'/],
+  ['unknown option', ['list-users', '--bogus'], 2, /unknown option '--bogus'/],
+  ['extra argument', ['whoami', 'extra'], 2, /too many arguments for 'whoami'/],
+  ['missing bucket argument', ['create'], 2, /missing required argument 'buckets'/],
+  ['conflicting output formats', ['list-users', '--nl', '--csv'], 2, /--nl and --csv conflict/],
+  ['concurrency 0', ['list-user-policies', '--concurrency', '0'], 2, /--concurrency must be a whole number from 1 to \d+, not '0'/],
+  [
+    'concurrency not a number',
+    ['list-buckets', '--details', '--concurrency', 'lots'],
+    2,
+    /--concurrency must be a whole number .*, not 'lots'/,
+  ],
+  [
+    'concurrency too large',
+    ['list-user-policies', '--concurrency', '100000'],
+    2,
+    /--concurrency must be a whole number from 1 to \d+, not '100000'/,
+  ],
   // AWS access options
-  ['endpoint not a URL', ['whoami', '--endpoint-url', 'not a url'], 2],
-  ['endpoint not http', ['whoami', '--endpoint-url', 'ftp://127.0.0.1'], 2],
-  ['access key without secret', ['whoami', '--access-key', 'AKIAEXAMPLE'], 2],
-  ['--auth with key flags', ['whoami', '--auth', existing, '--access-key', 'a', '--secret-key', 'b'], 2],
-  ['--auth file missing', ['whoami', '--auth', join(dir, 'missing.json')], 2],
-  ['--auth file not JSON', ['whoami', '--auth', badJson], 2],
-  ['--auth file without keys', ['whoami', '--auth', noKeys], 2],
-  ['--auth INI with several profiles', ['whoami', '--auth', twoProfiles], 2],
-  ['--auth is a folder', ['whoami', '--auth', dir], 2],
+  ['endpoint not a URL', ['whoami', '--endpoint-url', 'not a url'], 2, /--endpoint-url not a url is not a URL/],
+  [
+    'endpoint not http',
+    ['whoami', '--endpoint-url', 'ftp://127.0.0.1'],
+    2,
+    /--endpoint-url ftp:\/\/127\.0\.0\.1 must start with http:\/\/ or https:\/\//,
+  ],
+  ['access key without secret', ['whoami', '--access-key', 'AKIAEXAMPLE'], 2, /--access-key and --secret-key must be given together/],
+  [
+    '--auth with key flags',
+    ['whoami', '--auth', existing, '--access-key', 'a', '--secret-key', 'b'],
+    2,
+    /--auth cannot be combined with --access-key/,
+  ],
+  ['--auth file missing', ['whoami', '--auth', join(dir, 'missing.json')], 2, /cannot read --auth file .*missing\.json \(ENOENT\)/],
+  ['--auth file not JSON', ['whoami', '--auth', badJson], 2, /--auth file .*bad\.json is not valid JSON/],
+  ['--auth file without keys', ['whoami', '--auth', noKeys], 2, /--auth file .*nokeys\.json has no AccessKeyId and SecretAccessKey/],
+  ['--auth INI with several profiles', ['whoami', '--auth', twoProfiles], 2, /--auth file .*two\.ini has several sections \(a, b\)/],
+  ['--auth is a folder', ['whoami', '--auth', dir], 2, /cannot read --auth file .* \(EISDIR\)/],
   // bucket names
-  ['uppercase bucket', ['policy', 'Bad_Bucket'], 2],
-  ['short bucket', ['policy', 'ab'], 2],
-  ['long bucket', ['policy', 'b'.repeat(64)], 2],
-  ['IP-shaped bucket', ['policy', '192.168.1.1'], 2],
-  ['reserved prefix', ['policy', 'xn--bucket'], 2],
-  ['reserved suffix', ['policy', 'bucket--ol-s3'], 2],
-  ['double dot', ['policy', 'a..b'], 2],
-  ['s3:// URL as bucket', ['policy', 's3://bucket'], 2],
+  ['uppercase bucket', ['policy', 'Bad_Bucket'], 2, /bucket name 'Bad_Bucket' contains 'B'/],
+  ['short bucket', ['policy', 'ab'], 2, /bucket name 'ab' has 2 characters: S3 bucket names have 3 to 63/],
+  ['long bucket', ['policy', 'b'.repeat(64)], 2, /bucket name 'b{64}' has 64 characters/],
+  ['IP-shaped bucket', ['policy', '192.168.1.1'], 2, /bucket name '192\.168\.1\.1' is formatted like an IP address/],
+  ['reserved prefix', ['policy', 'xn--bucket'], 2, /bucket name 'xn--bucket' starts with 'xn--'/],
+  ['reserved suffix', ['policy', 'bucket--ol-s3'], 2, /bucket name 'bucket--ol-s3' ends with '--ol-s3'/],
+  ['double dot', ['policy', 'a..b'], 2, /bucket name 'a\.\.b' contains two adjacent dots/],
+  ['s3:// URL as bucket', ['policy', 's3://bucket'], 2, /bucket name 's3:\/\/bucket' is a URL/],
   // prefixes
-  ['prefix with leading slash', ['policy', BUCKET, '--prefix', '/abs'], 2],
-  ['prefix with wildcard', ['policy', BUCKET, '--prefix', 'a*b'], 2],
-  ['empty prefix', ['policy', BUCKET, '--prefix', ''], 2],
-  ['prefix with ..', ['policy', BUCKET, '--prefix', 'a/../b'], 2],
-  ['prefix with //', ['policy', BUCKET, '--prefix', 'a//b'], 2],
-  ['oversized prefix', ['policy', BUCKET, '--prefix', 'p'.repeat(1100)], 2],
+  ['prefix with leading slash', ['policy', BUCKET, '--prefix', '/abs'], 2, /prefix '\/abs' starts with '\/'/],
+  ['prefix with wildcard', ['policy', BUCKET, '--prefix', 'a*b'], 2, /prefix 'a\*b' contains '\*'/],
+  ['empty prefix', ['policy', BUCKET, '--prefix', ''], 2, /prefix is empty/],
+  ['prefix with ..', ['policy', BUCKET, '--prefix', 'a/../b'], 2, /prefix 'a\/\.\.\/b' has a '\.' or '\.\.' segment/],
+  ['prefix with //', ['policy', BUCKET, '--prefix', 'a//b'], 2, /prefix 'a\/\/b' contains '\/\/'/],
+  ['oversized prefix', ['policy', BUCKET, '--prefix', 'p'.repeat(1100)], 2, /prefix 'p+\.\.\.' is 1101 bytes long/],
+  ['prefix with a pasted space', ['policy', BUCKET, '--prefix', ' alice'], 2, /prefix ' alice' starts with a space: .*remove it/],
+  ['prefix with a trailing tab', ['policy', BUCKET, '--prefix', 'alice\t'], 2, /prefix 'alice\?' contains the control character U\+0009/],
   // policies
-  ['read-only and write-only', ['policy', BUCKET, '--read-only', '--write-only'], 2],
-  ['malformed JSON policy', ['policy', BUCKET, '--policy', '{"Version": '], 2],
-  ['policy without Statement', ['policy', BUCKET, '--policy', '{"Version":"2012-10-17"}'], 2],
-  ['policy with unknown action', ['policy', BUCKET, '--policy', wrongAction], 2],
-  ['policy with unknown placeholder', ['policy', BUCKET, '--policy', unknownPlaceholder], 2],
-  ['policy file missing', ['policy', BUCKET, '--policy', join(dir, 'nope.json')], 2],
-  ['policy from empty stdin', ['policy', BUCKET, '--policy', '-'], 2, ''],
-  ['statement not JSON', ['policy', BUCKET, '--statement', 'not json'], 2],
-  ['statement with bad Effect', ['policy', BUCKET, '--statement', '{"Effect":"Maybe","Action":"s3:GetObject","Resource":"*"}'], 2],
-  ['public bucket with a mode', ['policy', BUCKET, '--public-bucket', '--read-only'], 2],
-  ['policy over every size limit', ['policy', ...manyBuckets, '--prefix', 'a-rather-long-client-folder-name/'], 2],
+  ['read-only and write-only', ['policy', BUCKET, '--read-only', '--write-only'], 2, /--read-only and --write-only conflict/],
+  ['malformed JSON policy', ['policy', BUCKET, '--policy', '{"Version": '], 2, /--policy is not valid JSON/],
+  ['policy without Statement', ['policy', BUCKET, '--policy', '{"Version":"2012-10-17"}'], 2, /--policy has no \"Statement\"/],
+  [
+    'policy with unknown action',
+    ['policy', BUCKET, '--policy', wrongAction],
+    2,
+    /wrong-action\.json statement 1 has Action \"s3:GetObjects\", which is not a known s3 action/,
+  ],
+  [
+    'policy with unknown placeholder',
+    ['policy', BUCKET, '--policy', unknownPlaceholder],
+    2,
+    /placeholder\.json has an unknown placeholder \$!BUCKET!\$/,
+  ],
+  [
+    'policy file missing',
+    ['policy', BUCKET, '--policy', join(dir, 'nope.json')],
+    2,
+    /cannot read --policy file .*nope\.json: no such file/,
+  ],
+  [
+    'policy file of 20 MB',
+    ['policy', BUCKET, '--policy', hugePolicy],
+    2,
+    /policy file .*huge\.json is 20,971,520 bytes, over the 262,144-byte limit/,
+  ],
+  [
+    'policy of 1 MB on stdin',
+    ['policy', BUCKET, '--policy', '-'],
+    2,
+    /--policy from stdin is more than 262,144 bytes/,
+    `{${' '.repeat(1 << 20)}}`,
+  ],
+  ['policy from empty stdin', ['policy', BUCKET, '--policy', '-'], 2, /--policy from stdin is empty/, ''],
+  ['statement not JSON', ['policy', BUCKET, '--statement', 'not json'], 2, /--statement is not valid JSON/],
+  [
+    'statement with bad Effect',
+    ['policy', BUCKET, '--statement', '{"Effect":"Maybe","Action":"s3:GetObject","Resource":"*"}'],
+    2,
+    /--statement has Effect \"Maybe\"/,
+  ],
+  ['public bucket with a mode', ['policy', BUCKET, '--public-bucket', '--read-only'], 2, /--public-bucket and --read-only conflict/],
+  [
+    'policy over every size limit',
+    ['policy', ...manyBuckets, '--prefix', 'a-rather-long-client-folder-name/'],
+    2,
+    /the policy is [\d,]+ characters .* over the 6,144-character limit of a managed policy/,
+  ],
   [
     'oversized statement',
     [
@@ -117,59 +181,216 @@ const cases: Case[] = [
       }),
     ],
     2,
+    /the policy is [\d,]+ characters .* over the 6,144-character limit/,
   ],
   // create
-  ['create: bad bucket', ['create', 'Bad_Bucket', '--username', 'u-bad-bucket'], 2],
-  ['create: user name with space', ['create', BUCKET, '--username', 'no spaces'], 2],
-  ['create: user name too long', ['create', BUCKET, '--username', 'u'.repeat(65)], 2],
-  ['create: duration too short', ['create', BUCKET, '--duration', '2m'], 2],
-  ['create: duration too long', ['create', BUCKET, '--duration', '13h'], 2],
-  ['create: duration not a duration', ['create', BUCKET, '--duration', 'soon'], 2],
-  ['create: unknown format', ['create', BUCKET, '--format', 'yaml'], 2],
-  ['create: output folder missing', ['create', BUCKET, '--output', join(dir, 'no-such-dir', 'c.json')], 2],
-  ['create: output exists', ['create', BUCKET, '--output', existing], 2],
-  ['create: policy file missing', ['create', BUCKET, '--policy', join(dir, 'nope.json')], 2],
-  ['create: bad bucket owner', ['create', BUCKET, '--bucket-owner', '123'], 2],
-  ['create: -c with bucket owner', ['create', BUCKET, '-c', '--bucket-owner', '111122223333'], 2],
-  ['create: boundary not an ARN', ['create', BUCKET, '--user-permissions-boundary', 'not-an-arn'], 2],
-  ['create: duration with role', ['create', BUCKET, '--duration', '1h', '--role', 'r'], 2],
-  ['create: bad role name', ['create', BUCKET, '--role', 'bad!name'], 2],
-  ['create: wait timeout negative', ['create', BUCKET, '--wait-timeout', '-1'], 2],
-  ['create: empty password on stdin', ['create', BUCKET, '--console', '--password', '-'], 2, ''],
-  ['create: missing bucket without -c', ['create', 'badinput-missing-bucket', '--username', 'u-missing-bucket'], 1],
+  ['create: bad bucket', ['create', 'Bad_Bucket', '--username', 'u-bad-bucket'], 2, /bucket name 'Bad_Bucket' contains 'B'/],
+  ['create: user name with space', ['create', BUCKET, '--username', 'no spaces'], 2, /--username 'no spaces' contains ' '/],
+  [
+    'create: user name too long',
+    ['create', BUCKET, '--username', 'u'.repeat(65)],
+    2,
+    /--username 'u{65}' is 65 characters: IAM allows 1 to 64/,
+  ],
+  ['create: duration too short', ['create', BUCKET, '--duration', '2m'], 2, /--duration 2m is not a duration from 15m to 12h/],
+  ['create: duration too long', ['create', BUCKET, '--duration', '13h'], 2, /--duration 13h is not a duration from 15m to 12h/],
+  ['create: duration not a duration', ['create', BUCKET, '--duration', 'soon'], 2, /--duration soon is not a duration/],
+  ['create: unknown format', ['create', BUCKET, '--format', 'yaml'], 2, /--format yaml is not a credentials format/],
+  [
+    'create: output folder missing',
+    ['create', BUCKET, '--output', join(dir, 'no-such-dir', 'c.json')],
+    2,
+    /cannot write --output .*no-such-dir\/c\.json \(ENOENT\)/,
+  ],
+  ['create: output exists', ['create', BUCKET, '--output', existing], 2, /--output .*existing\.json already exists/],
+  [
+    'create: policy file missing',
+    ['create', BUCKET, '--policy', join(dir, 'nope.json')],
+    2,
+    /cannot read --policy file .*nope\.json: no such file/,
+  ],
+  ['create: bad bucket owner', ['create', BUCKET, '--bucket-owner', '123'], 2, /--bucket-owner 123 is not an AWS account ID/],
+  [
+    'create: -c with bucket owner',
+    ['create', BUCKET, '-c', '--bucket-owner', '111122223333'],
+    2,
+    /--create-bucket and --bucket-owner conflict/,
+  ],
+  [
+    'create: boundary not an ARN',
+    ['create', BUCKET, '--user-permissions-boundary', 'not-an-arn'],
+    2,
+    /--user-permissions-boundary not-an-arn is not a policy ARN/,
+  ],
+  ['create: duration with role', ['create', BUCKET, '--duration', '1h', '--role', 'r'], 2, /--duration and --role conflict/],
+  ['create: bad role name', ['create', BUCKET, '--role', 'bad!name'], 2, /--role 'bad!name' contains '!'/],
+  [
+    'create: wait timeout negative',
+    ['create', BUCKET, '--wait-timeout', '-1'],
+    2,
+    /--wait-timeout must be whole seconds from 1 to 600, not '-1'/,
+  ],
+  [
+    'create: empty password on stdin',
+    ['create', BUCKET, '--console', '--password', '-'],
+    2,
+    /--password - reads one line from stdin, and it was empty/,
+    '',
+  ],
+  [
+    'create: console password outside printable ASCII',
+    ['create', BUCKET, '--console', '--password', '-'],
+    2,
+    /console password from stdin cannot be used: it contains a character outside printable ASCII/,
+    'P\u00e4ssw\u00f6rd-Secret-123\n',
+  ],
+  ['create: prefix with a pasted space', ['create', BUCKET, '--prefix', ' alice'], 2, /prefix ' alice' starts with a space/],
+  ['create: policy file of 20 MB', ['create', BUCKET, '--policy', hugePolicy], 2, /is 20,971,520 bytes, over the 262,144-byte limit/],
+  [
+    'create: missing bucket without -c',
+    ['create', 'badinput-missing-bucket', '--username', 'u-missing-bucket'],
+    1,
+    /bucket badinput-missing-bucket does not exist \(NoSuchBucket\)/,
+  ],
   // rotate-key, delete-user
-  ['rotate-key: no user', ['rotate-key'], 2],
-  ['rotate-key: unknown user', ['rotate-key', 'badinput-ghost'], 1],
-  ['rotate-key: unknown format', ['rotate-key', USER, '--format', 'xml'], 2],
-  ['delete-user: no user', ['delete-user'], 2],
-  ['delete-user: unknown user', ['delete-user', 'badinput-ghost'], 1],
-  ['delete-user: --delete-objects without --yes', ['delete-user', USER, '--delete-objects'], 2],
-  ['delete-user: concurrency 0', ['delete-user', USER, '--concurrency', '0'], 2],
+  ['rotate-key: no user', ['rotate-key'], 2, /missing required argument 'user'/],
+  ['rotate-key: unknown user', ['rotate-key', 'badinput-ghost'], 1, /user badinput-ghost does not exist \(NoSuchEntity\)/],
+  ['rotate-key: unknown format', ['rotate-key', USER, '--format', 'xml'], 2, /--format xml is not a credentials format/],
+  ['delete-user: no user', ['delete-user'], 2, /missing required argument 'users'/],
+  ['delete-user: unknown user', ['delete-user', 'badinput-ghost'], 1, /user badinput-ghost does not exist \(NoSuchEntity\)/],
+  [
+    'delete-user: --delete-objects without --yes',
+    ['delete-user', USER, '--delete-objects'],
+    2,
+    /--delete-objects needs confirmation .*: add --yes/,
+  ],
+  ['delete-user: name IAM never gives', ['delete-user', 'bad name!'], 2, /user name 'bad name!' contains ' '/],
+  [
+    'delete-user: concurrency 0',
+    ['delete-user', USER, '--concurrency', '0'],
+    2,
+    /--concurrency must be a whole number from 1 to \d+, not '0'/,
+  ],
   // cross-account
-  ['grant-account: short account', ['grant-account', BUCKET, '--account', '123'], 2],
-  ['grant-account: group ARN', ['grant-account', BUCKET, '--account', 'arn:aws:iam::111122223333:group/x'], 2],
-  ['grant-account: no account', ['grant-account', BUCKET], 2],
-  ['grant-account: missing bucket', ['grant-account', 'badinput-missing-bucket', '--account', '111122223333'], 1],
-  ['revoke-account: bad account', ['revoke-account', BUCKET, '--account', 'abc'], 2],
-  ['get-bucket-policy: bad bucket', ['get-bucket-policy', 'Bad_Bucket'], 2],
-  ['get-bucket-policy: no policy', ['get-bucket-policy', BUCKET], 1],
+  [
+    'grant-account: short account',
+    ['grant-account', BUCKET, '--account', '123'],
+    2,
+    /--account 123 has 3 digits: an AWS account ID has exactly 12/,
+  ],
+  [
+    'grant-account: group ARN',
+    ['grant-account', BUCKET, '--account', 'arn:aws:iam::111122223333:group/x'],
+    2,
+    /--account arn:aws:iam::111122223333:group\/x is not an IAM principal ARN/,
+  ],
+  ['grant-account: no account', ['grant-account', BUCKET], 2, /--account is required/],
+  [
+    'grant-account: missing bucket',
+    ['grant-account', 'badinput-missing-bucket', '--account', '111122223333'],
+    1,
+    /bucket badinput-missing-bucket does not exist \(NoSuchBucket\)/,
+  ],
+  [
+    'revoke-account: bad account',
+    ['revoke-account', BUCKET, '--account', 'abc'],
+    2,
+    /--account abc is neither a 12-digit account ID nor an IAM user or role ARN/,
+  ],
+  ['get-bucket-policy: bad bucket', ['get-bucket-policy', 'Bad_Bucket'], 2, /bucket name 'Bad_Bucket' contains 'B'/],
+  ['get-bucket-policy: no policy', ['get-bucket-policy', BUCKET], 1, /bucket badinput-bucket has no bucket policy \(NoSuchBucketPolicy\)/],
   // files
-  ['list-bucket: bad bucket', ['list-bucket', 'Bad_Bucket'], 2],
-  ['list-bucket: missing bucket', ['list-bucket', 'badinput-missing-bucket'], 1],
-  ['get-object: no key', ['get-object', BUCKET], 2],
-  ['get-object: missing key', ['get-object', BUCKET, 'no/such/key'], 1],
-  ['get-objects: concurrency 0', ['get-objects', BUCKET, '--concurrency', '0'], 2],
-  ['delete-objects: prefix without --yes', ['delete-objects', BUCKET, '--prefix', 'alice/'], 2],
-  ['delete-objects: nothing named', ['delete-objects', BUCKET], 2],
-  ['share: over 7 days', ['share', BUCKET, 'k', '--expires', '8d'], 2],
-  ['share: zero expiry', ['share', BUCKET, 'k', '--expires', '0'], 2],
-  ['share: content type without upload', ['share', BUCKET, 'k', '--content-type', 'text/plain'], 2],
+  ['list-bucket: bad bucket', ['list-bucket', 'Bad_Bucket'], 2, /bucket name 'Bad_Bucket' contains 'B'/],
+  [
+    'list-bucket: missing bucket',
+    ['list-bucket', 'badinput-missing-bucket'],
+    1,
+    /bucket badinput-missing-bucket does not exist \(NoSuchBucket\)/,
+  ],
+  ['get-object: no key', ['get-object', BUCKET], 2, /missing required argument 'key'/],
+  ['get-object: missing key', ['get-object', BUCKET, 'no/such/key'], 1, /\(NoSuchKey from s3:GetObject\)/],
+  [
+    'get-objects: concurrency 0',
+    ['get-objects', BUCKET, '--concurrency', '0'],
+    2,
+    /--concurrency must be a whole number from 1 to \d+, not '0'/,
+  ],
+  [
+    'get-objects: prefix with ..',
+    ['get-objects', BUCKET, '--prefix', 'a/../b', '-o', dir],
+    2,
+    /prefix 'a\/\.\.\/b' has a '\.' or '\.\.' segment/,
+  ],
+  [
+    'get-objects: key that leaves the folder',
+    ['get-objects', BUCKET, '../escape.txt', '-o', dir],
+    2,
+    /key '\.\.\/escape\.txt' cannot be written under .*path traversal/,
+  ],
+  ['list-bucket: prefix with a pasted space', ['list-bucket', BUCKET, '--prefix', 'alice/ '], 2, /prefix 'alice\/ ' ends with a space/],
+  ['put-object: key with ..', ['put-object', BUCKET, '../escape.txt', existing], 2, /key '\.\.\/escape\.txt' has a '\.' or '\.\.' segment/],
+  ['put-object: key with a leading slash', ['put-object', BUCKET, '/abs.txt', existing], 2, /key '\/abs\.txt' starts with '\/'/],
+  [
+    'put-objects: prefix with a pasted space',
+    ['put-objects', BUCKET, localDir, '--prefix', ' alice'],
+    2,
+    /prefix ' alice' starts with a space/,
+  ],
+  ['delete-objects: prefix with //', ['delete-objects', BUCKET, '--prefix', 'a//b', '--yes'], 2, /prefix 'a\/\/b' contains '\/\/'/],
+  ['share: upload key with //', ['share', BUCKET, 'a//b.txt', '--upload'], 2, /key 'a\/\/b\.txt' contains '\/\/'/],
+  [
+    'delete-objects: prefix without --yes',
+    ['delete-objects', BUCKET, '--prefix', 'alice/'],
+    2,
+    /--prefix deletes every object in the folder .*: add --yes/,
+  ],
+  ['delete-objects: nothing named', ['delete-objects', BUCKET], 2, /nothing to delete: name the keys, or a folder with --prefix/],
+  ['share: over 7 days', ['share', BUCKET, 'k', '--expires', '8d'], 2, /--expires '8d' is over 7 days/],
+  ['share: zero expiry', ['share', BUCKET, 'k', '--expires', '0'], 2, /--expires '0' is not a positive duration/],
+  [
+    'share: content type without upload',
+    ['share', BUCKET, 'k', '--content-type', 'text/plain'],
+    2,
+    /--content-type applies to upload links only/,
+  ],
   // assume-and-sync
-  ['sync: malformed role ARN', ['assume-and-sync', localDir, `s3://${BUCKET}/p`, '--role-arn', 'not-an-arn'], 2],
-  ['sync: bad destination bucket', ['assume-and-sync', localDir, 's3://Bad_Bucket/p'], 2],
-  ['sync: duration too short', ['assume-and-sync', localDir, `s3://${BUCKET}`, '--role-arn', ROLE_ARN, '--duration', '1m'], 2],
-  ['sync: missing local folder', ['assume-and-sync', join(dir, 'no-such-folder'), `s3://${BUCKET}/p`], 1],
-  ['sync: role that refuses us', ['assume-and-sync', localDir, `s3://${BUCKET}/p`, '--role-arn', ROLE_ARN], 1],
+  [
+    'sync: malformed role ARN',
+    ['assume-and-sync', localDir, `s3://${BUCKET}/p`, '--role-arn', 'not-an-arn'],
+    2,
+    /--role-arn not-an-arn is not a role ARN/,
+  ],
+  ['sync: bad destination bucket', ['assume-and-sync', localDir, 's3://Bad_Bucket/p'], 2, /bucket name 'Bad_Bucket' contains 'B'/],
+  [
+    'sync: destination with ..',
+    ['assume-and-sync', localDir, `s3://${BUCKET}/../x`],
+    2,
+    /destination folder '\.\.\/x' .* has a '\.' or '\.\.' segment/,
+  ],
+  [
+    'sync: destination with a pasted space',
+    ['assume-and-sync', localDir, `s3://${BUCKET}/ alice`],
+    2,
+    /destination folder ' alice' .* starts with a space/,
+  ],
+  [
+    'sync: duration too short',
+    ['assume-and-sync', localDir, `s3://${BUCKET}`, '--role-arn', ROLE_ARN, '--duration', '1m'],
+    2,
+    /--duration 1m is not a duration from 15m to 12h/,
+  ],
+  [
+    'sync: missing local folder',
+    ['assume-and-sync', join(dir, 'no-such-folder'), `s3://${BUCKET}/p`],
+    1,
+    /local folder .*no-such-folder does not exist/,
+  ],
+  [
+    'sync: role that refuses us',
+    ['assume-and-sync', localDir, `s3://${BUCKET}/p`, '--role-arn', ROLE_ARN],
+    1,
+    /may not call sts:AssumeRole \(AccessDenied\)/,
+  ],
 ];
 
 interface Inventory {
@@ -235,13 +456,16 @@ describeE2E('bad input over every command', () => {
     expect(cases.length).toBeGreaterThanOrEqual(60);
   });
 
-  const rows = cases.map(([name, args, exit, stdin]) => ({ name, args, exit, stdin }));
-  it.each(rows)('$name: exit $exit', async ({ args, exit, stdin }) => {
+  const rows = cases.map(([name, args, exit, words, stdin]) => ({ name, args, exit, words, stdin }));
+  it.each(rows)('$name: exit $exit', async ({ args, exit, words, stdin }) => {
     const r = await runCli(args, { env: env(), input: stdin ?? '' });
     const lines = r.stderr.trimEnd().split('\n');
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: exit, stdout: exit === 2 ? '' : r.stdout });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^error: \S/);
+    expect(lines[0]).toMatch(words);
+    // What was piped in may be a secret (--password -): it is never echoed back.
+    if (stdin && stdin.trim().length >= 8) expect(r.stderr).not.toContain(stdin.trim().slice(0, 8));
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

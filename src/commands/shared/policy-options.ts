@@ -4,10 +4,11 @@
  * alike.
  */
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { UsageError } from '../../errors';
+import { MAX_POLICY_SOURCE_BYTES, policySourceTooLarge } from '../../policies/input-rules';
 import type { PolicySpec } from '../../policies/templates';
-import { readStdinText, type CliIo } from '../../io';
+import type { CliIo } from '../../io';
 
 export interface PolicyOptions {
   readOnly?: boolean;
@@ -29,24 +30,82 @@ export function addPolicyOptions(cmd: Command): Command {
     ]);
 }
 
-/** The text of --policy: `-` is stdin, text starting with `{` is the JSON itself, anything else a file path. */
-export async function readPolicyTemplate(value: string, io: CliIo): Promise<{ text: string; source: string }> {
-  if (value === '-') return { text: await readStdinText(io), source: '--policy from stdin' };
-  if (value.trim().startsWith('{')) return { text: value, source: '--policy' };
-  try {
-    return { text: await readFile(value, 'utf8'), source: `--policy file ${value}` };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (err as Error).message;
-    throw new UsageError(`cannot read --policy file ${value}: ${why}: give a file path, JSON text starting with '{', or - for stdin`);
+/**
+ * A stream's text, stopping as soon as it holds more than `limit` bytes (then `tooLarge()` is
+ * thrown): a 20 MB file piped by mistake is refused after its first 256 KiB, not read whole. The
+ * bytes are decoded once at the end, so a UTF-8 character split across chunks stays whole.
+ */
+export async function readCapped(stream: AsyncIterable<unknown>, limit: number, tooLarge: () => Error): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    bytes += buffer.length;
+    if (bytes > limit) throw tooLarge();
+    chunks.push(buffer);
   }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT'
+    ? 'no such file'
+    : code === 'EISDIR'
+      ? 'it is a directory'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : (err as Error).message;
+}
+
+/**
+ * The text of --policy: `-` is stdin, text starting with `{` is the JSON itself, anything else a
+ * file path. Every source is held to MAX_POLICY_SOURCE_BYTES before it is parsed: a regular
+ * file by its size on disk (nothing is read), a pipe or stdin by reading at most that much.
+ */
+export async function readPolicyTemplate(value: string, io: CliIo): Promise<{ text: string; source: string }> {
+  if (value === '-') {
+    const source = '--policy from stdin';
+    return { text: await readCapped(io.stdin, MAX_POLICY_SOURCE_BYTES, () => policySourceTooLarge(source, 'more')), source };
+  }
+  if (value.trim().startsWith('{')) {
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes > MAX_POLICY_SOURCE_BYTES) throw policySourceTooLarge('--policy', bytes);
+    return { text: value, source: '--policy' };
+  }
+  const source = `--policy file ${value}`;
+  const cannotRead = (why: string) =>
+    new UsageError(`cannot read --policy file ${value}: ${why}: give a file path, JSON text starting with '{', or - for stdin`);
+  let handle;
+  try {
+    handle = await open(value, 'r');
+  } catch (err) {
+    throw cannotRead(fileProblem(err));
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw cannotRead('it is a directory');
+    if (info.isFile() && info.size > MAX_POLICY_SOURCE_BYTES) throw policySourceTooLarge(source, info.size);
+    let text;
+    try {
+      // Not only regular files: <(generate-policy) and /dev/stdin are pipes, read up to the limit.
+      text = await readCapped(handle.createReadStream({ autoClose: false }), MAX_POLICY_SOURCE_BYTES, () =>
+        policySourceTooLarge(source, 'more'),
+      );
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw cannotRead(fileProblem(err));
+    }
+    return { text, source };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The --statement texts together are a policy source like --policy, held to the same limit. */
+export function checkStatementSize(statements: readonly string[]): void {
+  const bytes = statements.reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), 0);
+  if (bytes > MAX_POLICY_SOURCE_BYTES) throw policySourceTooLarge(statements.length === 1 ? '--statement' : 'the --statement texts', bytes);
 }
 
 /** The PolicySpec the policy options describe (conflicting options are a UsageError). */
@@ -58,6 +117,7 @@ export async function policySpecFromOptions(buckets: string[], opts: PolicyOptio
   if (opts.policy !== undefined && mode !== undefined) {
     throw new UsageError(`--policy and --${mode} conflict: a custom policy says itself what it allows, use one of them`);
   }
+  checkStatementSize(opts.statement ?? []);
   const spec: PolicySpec = { buckets, mode, prefix: opts.prefix, statements: opts.statement ?? [] };
   if (opts.policy !== undefined) {
     const { text, source } = await readPolicyTemplate(opts.policy, io);

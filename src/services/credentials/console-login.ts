@@ -14,6 +14,7 @@ import {
 import { randomInt } from 'node:crypto';
 import { isNoSuchEntity } from '../../aws/errors';
 import { OperationError, UsageError } from '../../errors';
+import { passwordCharacterProblem } from '../../policies/input-rules';
 import type { Reporter } from '../../output/reporter';
 import { step, type PlanStep } from '../plan';
 
@@ -51,7 +52,8 @@ export function generatePassword(policy: PasswordPolicy = DEFAULT_PASSWORD_POLIC
 export function passwordProblem(password: string, policy: PasswordPolicy): string | undefined {
   const min = policy.MinimumPasswordLength ?? 8;
   if (password.length < min) return `it is shorter than ${min} characters`;
-  if (password.length > 128) return 'it is longer than 128 characters';
+  const characters = passwordCharacterProblem(password);
+  if (characters) return characters;
   const checks: Array<[boolean | undefined, RegExp, string]> = [
     [policy.RequireLowercaseCharacters, /[a-z]/, 'a lowercase letter'],
     [policy.RequireUppercaseCharacters, /[A-Z]/, 'an uppercase letter'],

@@ -1,3 +1,6 @@
+import { UsageError } from '../../errors';
+import { keyPathProblem } from '../../policies/prefix';
+
 /**
  * Where a sync goes: `s3://BUCKET[/PREFIX]` or `BUCKET[/PREFIX]`. The prefix is a folder: `dest`
  * means `dest/`, so a sync to s3://b/dest never touches s3://b/destination-sibling.txt.
@@ -8,7 +11,14 @@ export interface Destination {
   prefix: string;
 }
 
-/** Returns undefined when the text is not a bucket with an optional prefix. */
+/** The text with control characters shown as '?', so an error stays one line. */
+const printable = (text: string) => text.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+
+/**
+ * Returns undefined when the text is not a bucket with an optional prefix, and throws UsageError
+ * when the prefix is one --prefix would refuse (`..`, `//`, a leading '/', pasted whitespace):
+ * the keys would land somewhere the user did not mean.
+ */
 export function parseDestination(text: string): Destination | undefined {
   const rest = text.startsWith('s3://') ? text.slice(5) : text;
   const slash = rest.indexOf('/');
@@ -16,8 +26,9 @@ export function parseDestination(text: string): Destination | undefined {
   // Only the shape here; the command applies S3's naming rules (validateBucketName).
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$/.test(bucket)) return undefined;
   const raw = slash < 0 ? '' : rest.slice(slash + 1);
-  const prefix = raw.replace(/^\/+/, '');
-  return { bucket, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
+  const problem = keyPathProblem(raw);
+  if (problem) throw new UsageError(`destination folder '${printable(raw)}' of ${printable(text)} ${problem}`);
+  return { bucket, prefix: raw === '' || raw.endsWith('/') ? raw : `${raw}/` };
 }
 
 export function keyFor(dest: Destination, relativeKey: string): string {

@@ -31,6 +31,7 @@ describe('normalizePrefix', () => {
     expect(normalizePrefix('a+b=c,d@e').prefix).toBe('a+b=c,d@e/');
     expect(normalizePrefix('.hidden/').prefix).toBe('.hidden/');
     expect(normalizePrefix('a...b/').prefix).toBe('a...b/');
+    expect(normalizePrefix('my documents/2024 q1/').prefix).toBe('my documents/2024 q1/');
   });
 
   it('accepts a prefix up to the byte limit and counts bytes, not characters', () => {
@@ -58,6 +59,15 @@ describe('normalizePrefix', () => {
     ['alice/./', /has a '.' or '..' segment/],
     ['\u65e5\u672c/', /contains '\u65e5' \(U\+65E5\): IAM policies may only contain Latin-1 characters/],
     ['emoji-\u{1F600}/', /U\+1F600/],
+    [
+      ' alice',
+      /^prefix ' alice' starts with a space: whitespace at either end of a folder or file name is usually pasted by mistake, remove it$/,
+    ],
+    ['alice ', /^prefix 'alice ' ends with a space: /],
+    ['alice /', /^prefix 'alice \/' has a folder name that ends with a space \('alice '\): /],
+    ['team/ alice/', /^prefix 'team\/ alice\/' has a folder name that starts with a space \(' alice'\): /],
+    ['\u00a0alice/', /starts with whitespace \(U\+00A0\)/],
+    ['alice/ ', /^prefix 'alice\/ ' ends with a space: /],
   ])('rejects %j', (raw, expected) => {
     expect(messageFor(raw)).toMatch(expected);
   });
