@@ -24,11 +24,21 @@ export interface CliIo {
   interrupts: Interrupts;
 }
 
-/** All of stdin as text (for `--policy -`, `--password -`). */
-export async function readStdinText(io: Pick<CliIo, 'stdin'>): Promise<string> {
-  let text = '';
-  for await (const chunk of io.stdin) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-  return text;
+/**
+ * A stream's text, stopping as soon as it holds more than `limit` bytes (then `tooLarge()` is
+ * thrown): a 20 MB file piped by mistake is refused after its first 256 KiB, not read whole. The
+ * bytes are decoded once at the end, so a UTF-8 character split across chunks stays whole.
+ */
+export async function readCapped(stream: AsyncIterable<unknown>, limit: number, tooLarge: () => Error): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+    bytes += buffer.length;
+    if (bytes > limit) throw tooLarge();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Exit codes for a run ended by a signal, as shells report them (128 + signal number). */

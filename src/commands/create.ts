@@ -9,9 +9,9 @@ import { UsageError } from '../errors';
 import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import { addCredentialOutputOptions, checkFormatCarries, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
-import type { CliIo } from '../io';
+import { readCapped, type CliIo } from '../io';
 import { runPlan } from './shared/run-plan';
-import { addPolicyOptions, policySpecFromOptions, readCapped, type PolicyOptions } from './shared/policy-options';
+import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './shared/policy-options';
 import { parseDuration } from './shared/durations';
 import { addKeyWaitOptions, shouldWait, waitTimeoutSeconds, type KeyWaitOptions } from './shared/key-wait-options';
 

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { UsageError } from '../../errors';
 import { MAX_POLICY_SOURCE_BYTES, policySourceTooLarge } from '../../policies/input-rules';
 import type { PolicySpec } from '../../policies/templates';
-import type { CliIo } from '../../io';
+import { readCapped, type CliIo } from '../../io';
 
 export interface PolicyOptions {
   readOnly?: boolean;
@@ -28,23 +28,6 @@ export function addPolicyOptions(cmd: Command): Command {
       ...(all ?? []),
       value,
     ]);
-}
-
-/**
- * A stream's text, stopping as soon as it holds more than `limit` bytes (then `tooLarge()` is
- * thrown): a 20 MB file piped by mistake is refused after its first 256 KiB, not read whole. The
- * bytes are decoded once at the end, so a UTF-8 character split across chunks stays whole.
- */
-export async function readCapped(stream: AsyncIterable<unknown>, limit: number, tooLarge: () => Error): Promise<string> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
-    bytes += buffer.length;
-    if (bytes > limit) throw tooLarge();
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function fileProblem(err: unknown): string {

@@ -10,7 +10,8 @@ import { MAX_POLICY_SOURCE_BYTES, passwordCharacterProblem } from '../../../src/
 import { keyPathProblem, validateDestinationKey } from '../../../src/policies/prefix';
 import { parseDestination } from '../../../src/services/sync/destination';
 import { passwordProblem } from '../../../src/services/credentials/console-login';
-import { policySpecFromOptions, readCapped, readPolicyTemplate } from '../../../src/commands/shared/policy-options';
+import { policySpecFromOptions, readPolicyTemplate } from '../../../src/commands/shared/policy-options';
+import { readCapped } from '../../../src/io';
 import { fakeIo } from '../support/fake-io';
 
 describe('console password characters', () => {
