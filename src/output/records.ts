@@ -120,7 +120,30 @@ export async function emitRecords(
   return n;
 }
 
-/** A single object: pretty JSON, or one line with --nl. */
+/**
+ * JSON that must be printed exactly as written, not as JavaScript reads it back (a number such as
+ * 12345678901234567891 or 1.0 in someone else's bucket policy): its text on one line and laid
+ * out pretty at depth 0, both already valid JSON. formatObject splices it in as it is.
+ */
+export class RawJson {
+  constructor(
+    readonly compact: string,
+    readonly pretty: string,
+  ) {}
+}
+
+/** A single object: pretty JSON, or one line with --nl. RawJson values are printed as written. */
 export function formatObject(value: unknown, nl = false): string {
-  return (nl ? JSON.stringify(value) : JSON.stringify(value, null, 2)) + '\n';
+  const raw: RawJson[] = [];
+  const marker = (i: number) => `\u0000raw-json-${i}\u0000`;
+  const replacer = (_key: string, v: unknown) => (v instanceof RawJson ? marker(raw.push(v) - 1) : v);
+  let text = nl ? JSON.stringify(value, replacer) : JSON.stringify(value, replacer, 2);
+  raw.forEach((r, i) => {
+    const quoted = JSON.stringify(marker(i));
+    const at = text.indexOf(quoted);
+    // Continuation lines of the pretty text take the indentation of the line it starts on.
+    const indent = /^ */.exec(text.slice(text.lastIndexOf('\n', at) + 1))![0];
+    text = text.slice(0, at) + (nl ? r.compact : r.pretty.replace(/\n/g, `\n${indent}`)) + text.slice(at + quoted.length);
+  });
+  return text + '\n';
 }

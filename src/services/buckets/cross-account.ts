@@ -4,6 +4,7 @@
  * as they were read.
  */
 import { DeleteBucketPolicyCommand, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
+import { RawJson } from '../../output/records';
 import type { Reporter } from '../../output/reporter';
 import {
   checkBucketPolicyTextSize,
@@ -16,6 +17,7 @@ import {
   type RevokeSelector,
 } from '../../policies/bucket-grants';
 import type { AccessMode } from '../../policies/templates';
+import { formatJsonText } from '../../policies/policy-text';
 import { step, type Plan } from '../plan';
 import { getBucketPolicyText, getObjectOwnership } from './policy';
 
@@ -33,8 +35,11 @@ export interface BucketPolicyResult {
   Kept: number;
   /** The call that makes the change, or null when there is nothing to change. */
   Operation: 'PutBucketPolicy' | 'DeleteBucketPolicy' | null;
-  /** The policy after the change (null: the bucket will have none). */
-  Policy: unknown;
+  /**
+   * The policy after the change (null: the bucket will have none), printed as it will be stored:
+   * other people's statements with their numbers and escapes exactly as written.
+   */
+  Policy: RawJson | null;
 }
 
 export interface BucketPolicyPlan extends Plan {
@@ -59,7 +64,7 @@ function planFor(
     Removed: change.removed,
     Kept: change.kept,
     Operation: null,
-    Policy: change.policy,
+    Policy: change.text === null ? null : new RawJson(formatJsonText(change.text, true), formatJsonText(change.text, false)),
   };
   const steps: Plan['steps'] = [];
   const restore = () =>
@@ -89,7 +94,8 @@ function planFor(
         service: 's3',
         operation: 'PutBucketPolicy',
         description: `put the bucket policy of ${bucket}: ${summary}`,
-        input: { Bucket: bucket, Policy: change.policy },
+        // Printed (--dry-run) as it will be stored, as the result's Policy is.
+        input: { Bucket: bucket, Policy: result.Policy },
         run: () => s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy })),
         undo: restore,
       }),

@@ -311,6 +311,25 @@ describe('what is put back of statements s3-share did not write', () => {
     expect(puts()[1]!.args[0].input.Policy).toBe(`{"Version":"2012-10-17","Statement":[${THEIRS}]}`);
   });
 
+  it('prints the policy as it will be stored: the other statement as written, with --nl, pretty and in a dry run', async () => {
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: ORIGINAL });
+    const oneLine = await cli('grant-account', 'photos', '--account', '111122223333', '--read-only', '--silent', '--nl');
+    expect(oneLine.code).toBe(0);
+    expect(oneLine.stdout).toContain(`"Policy":{"Version":"2012-10-17","Statement":[${THEIRS},`);
+    expect(JSON.parse(oneLine.stdout).Added.length).toBeGreaterThan(0);
+    const pretty = await cli('grant-account', 'photos', '--account', '111122223333', '--read-only', '--silent', '--dry-run');
+    expect(pretty.stdout).toMatch(/\n +"s3:max-keys": 12345678901234567891\n/);
+    // Both the result's Policy and the plan's PutBucketPolicy input; never JavaScript's reading.
+    expect(pretty.stdout.match(/12345678901234567891/g)).toHaveLength(2);
+    expect(pretty.stdout).not.toContain('12345678901234567000');
+    expect(pretty.stdout).toContain('"s3:signatureAge": 1.0');
+    expect(pretty.stdout).toContain('"Sid": "Caf\\u00e9"');
+    expect(JSON.parse(pretty.stdout).DryRun).toBe(true);
+    s3.on(GetBucketPolicyCommand).resolves({ Policy: puts()[0]!.args[0].input.Policy! });
+    const revoked = await cli('revoke-account', 'photos', '--account', '111122223333', '--silent', '--nl');
+    expect(revoked.stdout).toContain(`"Policy":{"Version":"2012-10-17","Statement":[${THEIRS}]}`);
+  });
+
   it('counts the text it would send against the 20 KB limit, escapes as written', async () => {
     const padded = `{"Version":"2012-10-17","Statement":[{"Sid":"Pad","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::photos/${'\\u0041'.repeat(3300)}"}]}`;
     s3.on(GetBucketPolicyCommand).resolves({ Policy: padded });

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { createRecordEmitter, emitRecords, formatObject, type RecordFormat } from '../../../src/output/records';
+import { createRecordEmitter, emitRecords, formatObject, RawJson, type RecordFormat } from '../../../src/output/records';
 
 function sink() {
   const out = new PassThrough();
@@ -123,5 +123,25 @@ describe('record output', () => {
   it('formats single objects pretty or on one line', () => {
     expect(formatObject({ a: 1 })).toBe('{\n  "a": 1\n}\n');
     expect(formatObject({ a: 1 }, true)).toBe('{"a":1}\n');
+  });
+});
+
+describe('formatObject with JSON that must print as written', () => {
+  const raw = new RawJson(
+    '{"Big":12345678901234567891,"Dec":1.0,"E":"\\u00e9"}',
+    '{\n  "Big": 12345678901234567891,\n  "Dec": 1.0,\n  "E": "\\u00e9"\n}',
+  );
+  it('splices the text in, on one line with --nl', () => {
+    expect(formatObject({ Bucket: 'b', Policy: raw, After: [1] }, true)).toBe(
+      '{"Bucket":"b","Policy":{"Big":12345678901234567891,"Dec":1.0,"E":"\\u00e9"},"After":[1]}\n',
+    );
+  });
+  it('splices the pretty text in, indented to its place', () => {
+    expect(formatObject({ Bucket: 'b', Policy: raw }, false)).toBe(
+      '{\n  "Bucket": "b",\n  "Policy": {\n    "Big": 12345678901234567891,\n    "Dec": 1.0,\n    "E": "\\u00e9"\n  }\n}\n',
+    );
+  });
+  it('leaves everything else as JSON.stringify writes it', () => {
+    expect(formatObject({ a: 1.5, b: 'x' }, false)).toBe(JSON.stringify({ a: 1.5, b: 'x' }, null, 2) + '\n');
   });
 });
