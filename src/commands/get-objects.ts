@@ -35,7 +35,8 @@ export async function runGetObjects(bucket: string, keys: string[], opts: GetObj
       throw new UsageError(`key '${shown}' cannot be written under ${dir}: ${target.reason}: download it with 'get-object -o FILE'`);
     }
   }
-  const pattern = opts.pattern === undefined ? undefined : downloads.globToRegExp(opts.pattern);
+  const { folderGlob } = await import('../services/transfer/globs');
+  const pattern = opts.pattern === undefined ? undefined : folderGlob(opts.pattern);
   const ctx = await awsContextFor(opts, io, reporter);
   const [{ createIamClient, createS3Client, createStsClient }, { explainListingError, listKeys }] = await Promise.all([
     import('../aws/clients'),

@@ -327,6 +327,12 @@ const cases: Case[] = [
     2,
     /key '\.\.\/escape\.txt' cannot be written under .*path traversal/,
   ],
+  [
+    'get-objects: a pattern set that runs backwards',
+    ['get-objects', BUCKET, '--pattern', '[z-a]', '-o', dir],
+    2,
+    /'\[z-a\]' is not a valid pattern/,
+  ],
   ['list-bucket: prefix with a pasted space', ['list-bucket', BUCKET, '--prefix', 'alice/ '], 2, /prefix 'alice\/ ' ends with a space/],
   ['put-object: key with ..', ['put-object', BUCKET, '../escape.txt', existing], 2, /key '\.\.\/escape\.txt' has a '\.' or '\.\.' segment/],
   ['put-object: key with a leading slash', ['put-object', BUCKET, '/abs.txt', existing], 2, /key '\/abs\.txt' starts with '\/'/],
@@ -361,6 +367,12 @@ const cases: Case[] = [
     /--role-arn not-an-arn is not a role ARN/,
   ],
   ['sync: bad destination bucket', ['assume-and-sync', localDir, 's3://Bad_Bucket/p'], 2, /bucket name 'Bad_Bucket' contains 'B'/],
+  [
+    'sync: an --exclude set that runs backwards',
+    ['assume-and-sync', localDir, `s3://${BUCKET}/p`, '--exclude', '[z-a]'],
+    2,
+    /'\[z-a\]' is not a valid pattern/,
+  ],
   [
     'sync: destination with ..',
     ['assume-and-sync', localDir, `s3://${BUCKET}/../x`],

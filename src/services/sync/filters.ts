@@ -7,6 +7,8 @@
  * `--exclude 'logs/*'` everything under logs/.
  */
 
+import { fnmatchGlob } from '../transfer/globs';
+
 export interface Filter {
   type: 'exclude' | 'include';
   pattern: string;
@@ -17,31 +19,8 @@ export interface CompiledFilter {
   regex: RegExp;
 }
 
-/** fnmatch-style pattern to an anchored regular expression. */
-export function globToRegExp(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close < 0) {
-        out += '\\[';
-        continue;
-      }
-      let body = pattern.slice(i + 1, close);
-      const negate = body.startsWith('!');
-      if (negate) body = body.slice(1);
-      out += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-      i = close;
-    } else out += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 's');
-}
-
 export function compileFilters(filters: readonly Filter[]): CompiledFilter[] {
-  return filters.map((f) => ({ type: f.type, regex: globToRegExp(f.pattern) }));
+  return filters.map((f) => ({ type: f.type, regex: fnmatchGlob(f.pattern) }));
 }
 
 /** Whether a relative path ('/'-separated) takes part in the sync. */

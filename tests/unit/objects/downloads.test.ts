@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import { downloadToFile, globToRegExp, keyTarget } from '../../../src/services/objects/download';
+import { downloadToFile, keyTarget } from '../../../src/services/objects/download';
+import { folderGlob as globToRegExp } from '../../../src/services/transfer/globs';
 import { awsError } from '../support/aws-error';
 import { runCli } from '../support/run-cli';
 
