@@ -5,6 +5,7 @@ import { formatObject } from '../output/records';
 import { validateBucketName } from '../policies/bucket-names';
 import { validateDestinationKey } from '../policies/prefix';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
+import { parseExpires } from './shared/durations';
 import type { CliIo } from '../io';
 
 export interface ShareOptions extends AwsOptions {
@@ -25,8 +26,8 @@ export async function runShare(bucket: string, key: string, opts: ShareOptions, 
   if (opts.contentType !== undefined && !/^[\x21-\x7e][\x20-\x7e]*$/.test(opts.contentType)) {
     throw new UsageError(`--content-type '${opts.contentType}' is not a valid header value: give a type such as application/zip`);
   }
+  const expiresIn = parseExpires(opts.expires);
   const shareLinks = await import('../services/objects/share-links');
-  const expiresIn = shareLinks.parseExpires(opts.expires);
   const reporter = reporterFor(opts, io);
   const ctx = await awsContextFor(opts, io, reporter);
   const { createS3Client } = await import('../aws/clients');

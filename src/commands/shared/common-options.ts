@@ -8,6 +8,7 @@ import { UsageError } from '../../errors';
 import type { RecordFormat } from '../../output/records';
 import { createReporter, type Reporter } from '../../output/reporter';
 import type { CliIo } from '../../io';
+import { timeoutParser } from './durations';
 
 export function addAwsOptions(cmd: Command): Command {
   return (
@@ -21,18 +22,18 @@ export function addAwsOptions(cmd: Command): Command {
       .option('-a, --auth <file>', "credentials file: the JSON that 's3-share create' prints, or an INI credentials file")
       .addOption(
         new Option('--connect-timeout <seconds>', 'give up connecting to AWS after this long; 0 waits for ever (default: 60)').argParser(
-          timeoutSeconds('--connect-timeout'),
+          timeoutParser('--connect-timeout'),
         ),
       )
       .addOption(
         new Option(
           '--read-timeout <seconds>',
           'give up when AWS sends nothing for this long; a transfer that keeps moving never times out; 0 waits for ever (default: 60)',
-        ).argParser(timeoutSeconds('--read-timeout')),
+        ).argParser(timeoutParser('--read-timeout')),
       )
       // aws-cli's spellings of the same two settings, so copied commands keep working.
-      .addOption(new Option('--cli-connect-timeout <seconds>').hideHelp().argParser(timeoutSeconds('--cli-connect-timeout')))
-      .addOption(new Option('--cli-read-timeout <seconds>').hideHelp().argParser(timeoutSeconds('--cli-read-timeout')))
+      .addOption(new Option('--cli-connect-timeout <seconds>').hideHelp().argParser(timeoutParser('--cli-connect-timeout')))
+      .addOption(new Option('--cli-read-timeout <seconds>').hideHelp().argParser(timeoutParser('--cli-read-timeout')))
   );
 }
 
@@ -40,17 +41,6 @@ export function addAwsOptions(cmd: Command): Command {
 export interface AwsFlagOptions extends AwsOptions {
   cliConnectTimeout?: number;
   cliReadTimeout?: number;
-}
-
-/** Seconds for a timeout flag: 0 (no limit) or a positive number up to an hour; fractions allowed. */
-export function timeoutSeconds(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value) || n > 3600) {
-      throw new UsageError(`${name} must be a number of seconds from 0 (no limit) to 3600, not '${value}'`);
-    }
-    return n;
-  };
 }
 
 export function addSilentOption(cmd: Command): Command {

@@ -3,8 +3,8 @@
  * works only after IAM has propagated it, usually within a minute.
  */
 import type { Command } from 'commander';
-import { UsageError } from '../../errors';
 import type { CliIo } from '../../io';
+import { parseWaitTimeout } from './durations';
 
 export interface KeyWaitOptions {
   wait?: boolean;
@@ -12,12 +12,6 @@ export interface KeyWaitOptions {
 }
 
 const DEFAULT_WAIT_TIMEOUT_SECONDS = 60;
-
-function parseWaitTimeout(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 600) throw new UsageError(`--wait-timeout must be whole seconds from 1 to 600, not '${value}'`);
-  return n;
-}
 
 export function addKeyWaitOptions(cmd: Command): Command {
   return cmd

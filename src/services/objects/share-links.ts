@@ -5,25 +5,6 @@
  */
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BuildMiddleware, MetadataBearer, MiddlewareStack } from '@aws-sdk/types';
-import { UsageError } from '../../errors';
-
-/** SigV4 presigned URLs are valid for at most 7 days. */
-export const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** Parses 30s, 15m, 1h, 7d or a number of seconds; refuses 0 and anything over 7 days. */
-export function parseExpires(text: string): number {
-  const m = /^\s*(\d+)\s*([smhd]?)\s*$/i.exec(text);
-  if (!m)
-    throw new UsageError(`--expires '${text}' is not a duration: give seconds or a number with s, m, h or d, such as 30s, 15m, 1h, 7d`);
-  const seconds = Number(m[1]) * UNIT_SECONDS[(m[2] || 's').toLowerCase()]!;
-  if (seconds <= 0) throw new UsageError(`--expires '${text}' is not a positive duration: give at least 1s`);
-  if (seconds > MAX_EXPIRES_SECONDS) {
-    throw new UsageError(`--expires '${text}' is over 7 days (${seconds} s): presigned URLs live at most 7d (604800 s)`);
-  }
-  return seconds;
-}
 
 export interface ShareInput {
   bucket: string;

@@ -190,10 +190,10 @@ describe('errors say what happened, on one line', () => {
 
 describe('timeout flags', () => {
   it.each([
-    [['whoami', '--read-timeout', 'soon'], /^error: --read-timeout must be a number of seconds from 0 \(no limit\) to 3600, not 'soon'/],
-    [['whoami', '--connect-timeout', '-1'], /^error: --connect-timeout must be a number of seconds/],
-    [['whoami', '--read-timeout', '7200'], /^error: --read-timeout must be a number of seconds from 0 \(no limit\) to 3600, not '7200'/],
-    [['whoami', '--cli-read-timeout', 'x'], /^error: --cli-read-timeout must be a number of seconds/],
+    [['whoami', '--read-timeout', 'soon'], /^error: --read-timeout 'soon' is not a duration from 0 \(no limit\) to 1h/],
+    [['whoami', '--connect-timeout', '-1'], /^error: --connect-timeout '-1' is not a duration from 0 \(no limit\) to 1h/],
+    [['whoami', '--read-timeout', '7200'], /^error: --read-timeout '7200' is not a duration from 0 \(no limit\) to 1h/],
+    [['whoami', '--cli-read-timeout', 'x'], /^error: --cli-read-timeout 'x' is not a duration/],
   ])('%j is a usage error: exit 2, one line', async (args, pattern) => {
     const r = await cli(args);
     expect(r.code).toBe(2);

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '../../../src/errors';
-import { createShareLink, lifetimeWarnings, parseExpires, uploadHint } from '../../../src/services/objects/share-links';
+import { parseExpires } from '../../../src/commands/shared/durations';
+import { createShareLink, lifetimeWarnings, uploadHint } from '../../../src/services/objects/share-links';
 import { runCli } from '../support/run-cli';
 
 describe('parseExpires', () => {

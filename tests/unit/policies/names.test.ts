@@ -1,4 +1,3 @@
-import { parseDuration } from '../../../src/commands/shared/durations';
 import { defaultUserName, inlinePolicyName, roleSessionName, shortenName, validateIamName } from '../../../src/policies/names';
 
 describe('names', () => {
@@ -35,19 +34,5 @@ describe('names', () => {
   it('makes a valid RoleSessionName', () => {
     expect(roleSessionName(['b1', 'b2'])).toMatch(/^[\w+=,.@-]{2,64}$/);
     expect(roleSessionName(['x'.repeat(63), 'y'.repeat(63)])).toHaveLength(64);
-  });
-});
-
-describe('parseDuration', () => {
-  it.each([
-    ['15m', 900],
-    ['1h', 3600],
-    ['3600', 3600],
-    ['3600s', 3600],
-    ['12h', 43200],
-  ])('%s is %d seconds', (text, seconds) => expect(parseDuration(text)).toBe(seconds));
-
-  it.each(['14m', '13h', '1d', 'abc', '', '-900', '1.5h', '899'])('refuses %j', (text) => {
-    expect(() => parseDuration(text)).toThrow(/--duration .* is not a duration from 15m to 12h/);
   });
 });

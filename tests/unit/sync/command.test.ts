@@ -43,7 +43,7 @@ describe('usage errors: exit 2, one line, no AWS call', () => {
     [['--session-name', 'abc'], /--session-name needs --role-arn/],
     [['--external-id', 'x'], /--external-id needs --role-arn/],
     [['--role-arn', 'arn:aws:iam::123456789012:role/r', '--session-name', 'has space'], /--session-name has space is not valid/],
-    [['--role-arn', 'arn:aws:iam::123456789012:role/r', '--duration', '5m'], /--duration 5m is not a duration/],
+    [['--role-arn', 'arn:aws:iam::123456789012:role/r', '--duration', '5m'], /--duration '5m' is not a duration/],
     [['--concurrency', '0'], /--concurrency must be a whole number/],
   ])('%j', async (extra, message) => {
     const r = await run([tree(), 's3://bkt/p', ...extra]);
