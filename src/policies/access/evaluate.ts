@@ -259,11 +259,20 @@ export function evaluate(request: AccessRequest, policies: PolicySet): AccessAns
   if (allowed.value === true && explicitDeny.value === false) return { decision: 'Allow', reasons: applying(grants) };
 
   const unresolvedKeys = [...new Set([...allowed.keys, ...explicitDeny.keys])].sort();
-  const undecided = [...grants, ...denyResults].filter((r) => r.applies.value === undefined);
+  const considered = [
+    ...identity.allows,
+    ...boundary.allows,
+    ...session.allows,
+    ...direct.allows,
+    ...viaRole.allows,
+    ...viaAccount.allows,
+    ...denyResults,
+  ];
+  const undecided = considered.filter((r) => r.applies.value === undefined);
   return {
     decision: 'Conditional',
     reasons: [
-      ...applying(allowed.value === true ? grants : []),
+      ...applying(considered.filter((r) => r.effect === 'Allow')),
       ...undecided.map(({ policy, statement, effect }) => ({ policy, statement, effect })),
     ],
     unresolvedKeys,
