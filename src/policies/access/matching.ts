@@ -123,7 +123,6 @@ export type PrincipalMatch = 'direct' | 'role' | 'account' | 'none';
 
 export function principalEntryMatches(entry: string, who: PrincipalInfo): PrincipalMatch {
   if (entry === '*') return 'direct';
-  if (who.anonymous) return 'none';
   if (entry === who.arn) return 'direct';
   if (who.roleArn !== undefined && entry === who.roleArn) return 'role';
   if (who.account !== undefined && (entry === who.account || /^arn:[^:]+:iam::(\d{12}):root$/.exec(entry)?.[1] === who.account))

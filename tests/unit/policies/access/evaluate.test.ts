@@ -204,6 +204,22 @@ describe('rules from the AWS documentation', () => {
     expect(evaluate(get(ALICE, 'a'), ignoreCase).decision).toBe('Deny');
   });
 
+  it('ArnEquals and ArnLike compare the six parts of an ARN: a value that is not an ARN never matches', () => {
+    const arnCondition = (value: string): PolicySet => ({
+      inline: [
+        {
+          label: 'arn',
+          document: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { ArnLike: { 'aws:PrincipalArn': value } } }),
+        },
+      ],
+    });
+    expect(evaluate(get(ALICE, 'a'), arnCondition('arn:aws:iam::*:user/*')).decision).toBe('Allow');
+    expect(evaluate(get(ALICE, 'a'), arnCondition('arn:aws:iam::*:user/al?ce')).decision).toBe('Allow');
+    expect(evaluate(get(ALICE, 'a'), arnCondition('arn:aws:iam::*:*')).decision).toBe('Allow');
+    expect(evaluate(get(ALICE, 'a'), arnCondition('alice')).decision).toBe('Deny');
+    expect(evaluate(get(ALICE, 'a'), arnCondition('arn:aws:iam:user/alice')).decision).toBe('Deny');
+  });
+
   it('a policy variable takes its default when the key is absent, and matches nothing without one', () => {
     const policies = (resource: string): PolicySet => ({
       inline: [{ label: 'home', document: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }) }],
@@ -222,6 +238,18 @@ describe('rules from the AWS documentation', () => {
       },
     };
     expect(evaluate(get(undefined, 'a'), policies)).toMatchObject({ decision: 'Deny', explicit: false });
+    // Nor do identity policies (of whichever user the caller meant to look at) deny it anything.
+    const everyone: PolicySet = {
+      inline: [{ label: 'deny', document: doc({ Effect: 'Deny', Action: 's3:*', Resource: '*' }) }],
+      bucketPolicy: {
+        label: 'bucket policy of photos',
+        document: doc({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }),
+      },
+    };
+    expect(evaluate(get(undefined, 'a'), everyone)).toEqual({
+      decision: 'Allow',
+      reasons: [{ policy: 'bucket policy of photos', statement: 'statement 1', effect: 'Allow' }],
+    });
   });
 
   it('IP ranges: IPv4 and IPv6 CIDRs, and a family never matches the other', () => {
@@ -231,6 +259,8 @@ describe('rules from the AWS documentation', () => {
     expect(inCidr('2001:db8:ffff::1', '2001:db8::/32')).toBe(true);
     expect(inCidr('2001:db9::1', '2001:db8::/32')).toBe(false);
     expect(inCidr('::1', '::1/128')).toBe(true);
+    expect(inCidr('2001:db8::', '2001:db8::/128')).toBe(true);
+    expect(inCidr('2001:db8::1:0', '2001:db8::/112')).toBe(false);
     expect(inCidr('192.0.2.1', '::/0')).toBe(false);
     expect(inCidr('300.0.0.1', '0.0.0.0/0')).toBe(false);
     expect(inCidr('1:2:3:4:5:6:7:8:9', '::/0')).toBe(false);

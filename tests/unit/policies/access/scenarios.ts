@@ -303,6 +303,14 @@ function constructScenarios(): Scenario[] {
               Condition: { StringNotEqualsIfExists: { 'aws:PrincipalAccount': OWNER } },
             },
             {
+              Sid: 'NotTheRole',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:GetObjectTagging',
+              Resource: obj('photos', '*'),
+              Condition: { ArnEquals: { 'aws:PrincipalArn': ROLE } },
+            },
+            {
               Sid: 'ArnNotLike',
               Effect: 'Deny',
               Principal: '*',
@@ -313,7 +321,7 @@ function constructScenarios(): Scenario[] {
           ),
         ),
       },
-      principals: [ALICE, BOB, CAROL, ANONYMOUS],
+      principals: [ALICE, BOB, CAROL, ANONYMOUS, SESSION],
     },
     {
       name: '${aws:username} in resources and condition values',
