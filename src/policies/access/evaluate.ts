@@ -168,7 +168,6 @@ function contextOf(request: AccessRequest, who: PrincipalInfo): Context {
 
 interface Side {
   allow: Tri;
-  deny: Tri;
   allows: StatementResult[];
   denies: StatementResult[];
 }
@@ -176,7 +175,7 @@ interface Side {
 function side(results: StatementResult[], filter: (r: StatementResult) => boolean = () => true): Side {
   const allows = results.filter((r) => r.effect === 'Allow' && filter(r));
   const denies = results.filter((r) => r.effect === 'Deny');
-  return { allow: or(...allows.map((r) => r.applies)), deny: or(...denies.map((r) => r.applies)), allows, denies };
+  return { allow: or(...allows.map((r) => r.applies)), allows, denies };
 }
 
 const applying = (rs: StatementResult[]): Reason[] =>
