@@ -24,17 +24,19 @@ export type Context = ReadonlyMap<string, readonly string[]>;
 
 const escapeRegex = (s: string) => s.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
 
+interface PatternOptions {
+  wildcards: boolean;
+  ignoreCase: boolean;
+  variables: boolean;
+}
+
 /**
  * A pattern as a regular expression: `*` and `?` as wildcards when asked, `${key}` policy variables
  * replaced by the (escaped, literal) context value. A variable whose key is absent makes the pattern
  * match nothing (IAM: the element does not match); one whose key this evaluator does not resolve
  * makes the match unknown.
  */
-export function compilePattern(
-  pattern: string,
-  context: Context,
-  options: { wildcards: boolean; ignoreCase: boolean; variables: boolean },
-): RegExp | null | { unknownKey: string } {
+export function compilePattern(pattern: string, context: Context, options: PatternOptions): RegExp | null | { unknownKey: string } {
   let source = '';
   const parts = options.variables ? pattern.split(/(\$\{[^}]*\})/) : [pattern];
   for (const part of parts) {
@@ -65,14 +67,26 @@ export function compilePattern(
   return new RegExp(`^${source}$`, options.ignoreCase ? 'is' : 's');
 }
 
+// The same patterns come back for every request of a report (one policy against many actions and
+// keys): one without variables is compiled once. Bounded, so a long-running caller's memory stays flat.
+const COMPILED = new Map<string, RegExp>();
+const COMPILED_LIMIT = 10_000;
+
+function compileCached(pattern: string, context: Context, options: PatternOptions): ReturnType<typeof compilePattern> {
+  if (options.variables && pattern.includes('${')) return compilePattern(pattern, context, options);
+  const key = `${options.wildcards ? 'w' : '-'}${options.ignoreCase ? 'i' : '-'}${pattern}`;
+  let re = COMPILED.get(key);
+  if (!re) {
+    if (COMPILED.size >= COMPILED_LIMIT) COMPILED.clear();
+    re = compilePattern(pattern, context, options) as RegExp;
+    COMPILED.set(key, re);
+  }
+  return re;
+}
+
 /** Does `value` match `pattern`: true, false, or unknown (naming the key) when a variable is not resolved. */
-export function matchPattern(
-  pattern: string,
-  value: string,
-  context: Context,
-  options: { wildcards: boolean; ignoreCase: boolean; variables: boolean },
-): Tri {
-  const compiled = compilePattern(pattern, context, options);
+export function matchPattern(pattern: string, value: string, context: Context, options: PatternOptions): Tri {
+  const compiled = compileCached(pattern, context, options);
   if (compiled === null) return FALSE;
   if (!(compiled instanceof RegExp)) return unknown(compiled.unknownKey);
   return compiled.test(value) ? TRUE : FALSE;

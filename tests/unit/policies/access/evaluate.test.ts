@@ -266,6 +266,21 @@ describe('rules from the AWS documentation', () => {
     expect(inCidr('1:2:3:4:5:6:7:8:9', '::/0')).toBe(false);
   });
 
+  it('a single statement, action or resource may be given bare instead of as a list', () => {
+    const bare: PolicySet = {
+      inline: [
+        {
+          label: 'bare',
+          document: { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::photos/*' } },
+        },
+      ],
+    };
+    expect(evaluate(get(ALICE, 'a'), bare)).toEqual({
+      decision: 'Allow',
+      reasons: [{ policy: 'bare', statement: 'statement 1', effect: 'Allow' }],
+    });
+  });
+
   it('a document that is not a policy grants nothing', () => {
     for (const document of [null, 'text', { Statement: 'x' }, { Version: '2012-10-17' }]) {
       expect(evaluate(get(ALICE, 'a'), { inline: [{ label: 'odd', document }] }).decision).toBe('Deny');
