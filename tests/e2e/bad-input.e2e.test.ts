@@ -194,7 +194,7 @@ const cases: Case[] = [
   ],
   ['create: duration too short', ['create', BUCKET, '--duration', '2m'], 2, /--duration '2m' is not a duration from 15m to 12h/],
   ['create: duration too long', ['create', BUCKET, '--duration', '13h'], 2, /--duration '13h' is not a duration from 15m to 12h/],
-  ['create: duration not a duration', ['create', BUCKET, '--duration', 'soon'], 2, /--duration soon is not a duration/],
+  ['create: duration not a duration', ['create', BUCKET, '--duration', 'soon'], 2, /--duration 'soon' is not a duration/],
   ['create: unknown format', ['create', BUCKET, '--format', 'yaml'], 2, /--format yaml is not a credentials format/],
   [
     'create: output folder missing',
