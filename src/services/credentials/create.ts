@@ -11,65 +11,28 @@
  *  - --duration: no user at all, temporary credentials from AssumeRole on the shared
  *    s3-share-temporary role, narrowed by the policy passed as the session policy (temporary.ts).
  */
-import { ListAccessKeysCommand, type AccessKey, type IAMClient } from '@aws-sdk/client-iam';
-import type { STSClient } from '@aws-sdk/client-sts';
+import { ListAccessKeysCommand, type AccessKey } from '@aws-sdk/client-iam';
 import { OperationError } from '../../errors';
-import { accessKeyCredentials, type Delivery, type IssuedCredentials } from '../../output/credentials';
+import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
 import { chooseBoundary } from '../../policies/boundaries';
 import { withChangeOwnPassword } from '../../policies/console-password';
-import { checkPolicySize, minifyPolicy, type PolicyDocument } from '../../policies/documents';
+import { checkPolicySize, minifyPolicy } from '../../policies/documents';
 import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
-import { defaultUserName, inlinePolicyName, type GrantMode } from '../../policies/names';
+import { defaultUserName, inlinePolicyName } from '../../policies/names';
 import { assumeOnlyPolicy } from '../../policies/trust';
-import { bucketSteps, type BucketClients, type BucketRequest } from '../buckets/existence';
-import { step, type Plan, type PlanResults, type PlanStep } from '../plan';
+import { bucketSteps } from '../buckets/existence';
+import { step, type PlanResults, type PlanStep } from '../plan';
 import { callerIdentity } from '../users/identity';
 import { createAccessKeyStep } from './access-key';
-import { consoleSteps, consoleUrls, type ConsoleLogin } from './console-login';
+import { consoleSteps, consoleUrls } from './console-login';
 import { deliveryStep } from './delivery';
-import { waitForKey, type Probe } from './key-readiness';
+import { waitForKey } from './key-readiness';
 import { checkUserInlineTotal } from './inline-size';
 import { barrenRoleSteps } from './role-steps';
 import { temporaryPlan } from './temporary';
 import { existingUser, userPolicyNames, userPolicySteps, userSteps } from './user-steps';
-
-export interface CreateClients extends BucketClients {
-  iam: IAMClient;
-  sts: STSClient;
-}
-
-/** The buckets' part (which, -c and where, --public, --website, --bucket-owner) is BucketRequest. */
-export interface CreateInput extends BucketRequest {
-  mode: GrantMode;
-  /** The rendered, size-checked policy. */
-  policy: PolicyDocument;
-  /** An explicit user name (validated); default s3.<mode>.<buckets>. */
-  userName?: string;
-  /** A policy ARN, 'none', or undefined for the default of the mode. */
-  permissionsBoundary?: string;
-  /** Temporary credentials for this many seconds (no IAM user). */
-  durationSeconds?: number;
-  /** The barren-user pattern: the policy goes on this new role, the user may only assume it. */
-  role?: string;
-  console?: ConsoleLogin;
-  /** The folder a prefix user is limited to ("alice/"): its console link opens there. */
-  prefix?: string;
-  /** Wait until the new key works before delivering it (IAM users only); never fails the run. */
-  wait?: { timeoutMs: number; probes(creds: IssuedCredentials): Promise<Probe[]>; signal?: AbortSignal };
-  /** The last step: hand the credentials over; absent, the caller gets them from the results. */
-  delivery?: Delivery;
-}
-
-/** What the command needs once the plan has run. */
-export interface CreatePlan extends Plan {
-  account: string;
-  partition: string;
-  /** The user that gets the key (absent for --duration). */
-  userName?: string;
-  /** The credentials, from the results of the plan's steps. */
-  credentials(results: PlanResults): IssuedCredentials;
-}
+import type { CreateClients, CreateInput, CreatePlan } from './create-input';
 
 const ACCESS_KEY = 'accessKey';
 

@@ -19,7 +19,7 @@ import { ROLE_OWNER_TAG } from '../../policies/ownership';
 import { userOnlyTrustPolicy } from '../../policies/trust';
 import { step, type PlanStep } from '../plan';
 import type { Caller } from '../users/identity';
-import type { CreateInput } from './create';
+import type { CreateInput } from './create-input';
 
 /** The role, or undefined when there is none of that name. */
 export async function getRole(iam: IAMClient, roleName: string): Promise<Role | undefined> {

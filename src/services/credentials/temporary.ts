@@ -14,7 +14,7 @@ import { roleSessionName } from '../../policies/names';
 import { accountTrustPolicy } from '../../policies/trust';
 import { step, type PlanStep } from '../plan';
 import type { Caller } from '../users/identity';
-import type { CreateClients, CreateInput, CreatePlan } from './create';
+import type { CreateClients, CreateInput, CreatePlan } from './create-input';
 import type { Sleep } from './key-readiness';
 import { getRole, roleSteps } from './role-steps';
 
