@@ -37,6 +37,10 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['delete-objects', async () => (await import('./commands/delete-objects')).registerDeleteObjects],
   ['share', async () => (await import('./commands/share')).registerShare],
   ['completion', async () => (await import('./commands/completion')).registerCompletion],
+  ['get-cors-policy', async () => (await import('./commands/get-cors-policy')).registerGetCorsPolicy],
+  ['set-cors-policy', async () => (await import('./commands/set-cors-policy')).registerSetCorsPolicy],
+  ['get-public-access-block', async () => (await import('./commands/get-public-access-block')).registerGetPublicAccessBlock],
+  ['set-public-access-block', async () => (await import('./commands/set-public-access-block')).registerSetPublicAccessBlock],
 ];
 
 /**

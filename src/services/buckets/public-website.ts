@@ -9,11 +9,8 @@ import {
   DeletePublicAccessBlockCommand,
   GetBucketPolicyCommand,
   GetBucketWebsiteCommand,
-  GetPublicAccessBlockCommand,
   PutBucketPolicyCommand,
   PutBucketWebsiteCommand,
-  PutPublicAccessBlockCommand,
-  type PublicAccessBlockConfiguration,
   type S3Client,
   type WebsiteConfiguration,
 } from '@aws-sdk/client-s3';
@@ -21,6 +18,7 @@ import { errorCode } from '../../aws/errors';
 import { checkPolicySize, minifyPolicy } from '../../policies/documents';
 import { publicBucketPolicy } from '../../policies/templates';
 import { step, type PlanStep } from '../plan';
+import { readPublicAccessBlock, restorePublicAccessBlock } from './public-access-block';
 
 export interface PublicOptions {
   public: boolean;
@@ -46,12 +44,7 @@ export async function publicBucketSteps(s3: S3Client, buckets: readonly string[]
   for (const Bucket of buckets) {
     const isNew = opts.created.has(Bucket);
     if (opts.public) {
-      const block: PublicAccessBlockConfiguration | undefined = isNew
-        ? undefined
-        : await previous(
-            async () => (await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration,
-            ['NoSuchPublicAccessBlockConfiguration'],
-          );
+      const block = isNew ? undefined : await readPublicAccessBlock(s3, Bucket);
       steps.push(
         step<unknown>({
           service: 's3',
@@ -59,13 +52,7 @@ export async function publicBucketSteps(s3: S3Client, buckets: readonly string[]
           description: `turn off Block Public Access on bucket ${Bucket}`,
           input: { Bucket },
           run: () => s3.send(new DeletePublicAccessBlockCommand({ Bucket })),
-          undo: () =>
-            block
-              ? {
-                  description: `restore Block Public Access on bucket ${Bucket}`,
-                  run: () => s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: block })),
-                }
-              : undefined,
+          undo: () => (block ? restorePublicAccessBlock(s3, Bucket, block) : undefined),
         }),
       );
       const policy = publicBucketPolicy(Bucket);
