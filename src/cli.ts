@@ -36,6 +36,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['put-objects', async () => (await import('./commands/put-objects')).registerPutObjects],
   ['delete-objects', async () => (await import('./commands/delete-objects')).registerDeleteObjects],
   ['share', async () => (await import('./commands/share')).registerShare],
+  ['list-roles', async () => (await import('./commands/list-roles')).registerListRoles],
   ['completion', async () => (await import('./commands/completion')).registerCompletion],
 ];
 
