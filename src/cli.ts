@@ -37,6 +37,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['delete-objects', async () => (await import('./commands/delete-objects')).registerDeleteObjects],
   ['share', async () => (await import('./commands/share')).registerShare],
   ['list-roles', async () => (await import('./commands/list-roles')).registerListRoles],
+  ['delete-bucket', async () => (await import('./commands/delete-bucket')).registerDeleteBucket],
   ['completion', async () => (await import('./commands/completion')).registerCompletion],
 ];
 
