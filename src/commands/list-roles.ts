@@ -52,7 +52,7 @@ export function registerListRoles(program: Command, io: CliIo): void {
     .description('List the IAM roles in the account (or the named ones)')
     .argument('[names...]', 'only these roles')
     .option('--details', "add each role's inline and attached managed policies, with their documents (slower)")
-    .option('--concurrency <n>', 'IAM requests in flight at most (with --details)', positiveInt('--concurrency', 64), 8)
+    .option('--concurrency <n>', 'IAM requests in flight at most (named roles, --details)', positiveInt('--concurrency', 64), 8)
     .addHelpText(
       'after',
       [
