@@ -19,6 +19,7 @@ type Register = (program: Command, io: CliIo) => void;
 const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['whoami', async () => (await import('./commands/whoami')).registerWhoami],
   ['list-users', async () => (await import('./commands/list-users')).registerListUsers],
+  ['list-roles', async () => (await import('./commands/list-roles')).registerListRoles],
   ['list-buckets', async () => (await import('./commands/list-buckets')).registerListBuckets],
   ['list-user-policies', async () => (await import('./commands/list-user-policies')).registerListUserPolicies],
   ['policy', async () => (await import('./commands/policy')).registerPolicy],
@@ -28,6 +29,10 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['grant-account', async () => (await import('./commands/grant-account')).registerGrantAccount],
   ['revoke-account', async () => (await import('./commands/revoke-account')).registerRevokeAccount],
   ['get-bucket-policy', async () => (await import('./commands/get-bucket-policy')).registerGetBucketPolicy],
+  ['get-cors-policy', async () => (await import('./commands/get-cors-policy')).registerGetCorsPolicy],
+  ['set-cors-policy', async () => (await import('./commands/set-cors-policy')).registerSetCorsPolicy],
+  ['get-public-access-block', async () => (await import('./commands/get-public-access-block')).registerGetPublicAccessBlock],
+  ['set-public-access-block', async () => (await import('./commands/set-public-access-block')).registerSetPublicAccessBlock],
   ['assume-and-sync', async () => (await import('./commands/assume-and-sync')).registerAssumeAndSync],
   ['list-bucket', async () => (await import('./commands/list-bucket')).registerListBucket],
   ['get-object', async () => (await import('./commands/get-object')).registerGetObject],
@@ -35,12 +40,9 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['put-object', async () => (await import('./commands/put-object')).registerPutObject],
   ['put-objects', async () => (await import('./commands/put-objects')).registerPutObjects],
   ['delete-objects', async () => (await import('./commands/delete-objects')).registerDeleteObjects],
+  ['delete-bucket', async () => (await import('./commands/delete-bucket')).registerDeleteBucket],
   ['share', async () => (await import('./commands/share')).registerShare],
   ['completion', async () => (await import('./commands/completion')).registerCompletion],
-  ['get-cors-policy', async () => (await import('./commands/get-cors-policy')).registerGetCorsPolicy],
-  ['set-cors-policy', async () => (await import('./commands/set-cors-policy')).registerSetCorsPolicy],
-  ['get-public-access-block', async () => (await import('./commands/get-public-access-block')).registerGetPublicAccessBlock],
-  ['set-public-access-block', async () => (await import('./commands/set-public-access-block')).registerSetPublicAccessBlock],
 ];
 
 /**
