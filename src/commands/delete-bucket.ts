@@ -22,7 +22,7 @@ export async function runDeleteBucket(bucket: string, opts: DeleteBucketOptions,
   }
   const reporter = reporterFor(opts, io);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createS3Client }, { bucketKeys, describeCount, emptyAndDeleteBucket, inspectBucket, versionedRefusal }] = await Promise.all([
+  const [{ createS3Client }, { bucketContents, describeCount, emptyAndDeleteBucket, inspectBucket }] = await Promise.all([
     import('../aws/clients'),
     import('../services/buckets/delete'),
   ]);
@@ -35,14 +35,13 @@ export async function runDeleteBucket(bucket: string, opts: DeleteBucketOptions,
       'BucketNotEmpty',
     );
   }
-  if (contents.versioned && contents.count > 0) throw versionedRefusal(bucket, contents);
 
   const emitter = createRecordEmitter(opts.nl ? 'nl' : 'json', io.stdout);
   if (opts.dryRun) {
     let n = 0;
     if (contents.count > 0) {
-      for await (const Key of bucketKeys(s3, bucket)) {
-        await emitter.write({ Bucket: bucket, Key });
+      for await (const ref of bucketContents(s3, bucket, contents)) {
+        await emitter.write(typeof ref === 'string' ? { Bucket: bucket, Key: ref } : { Bucket: bucket, ...ref });
         n++;
       }
     }
@@ -80,8 +79,8 @@ export function registerDeleteBucket(program: Command, io: CliIo): void {
         '',
         'Prints one record per deleted object: Bucket, Key (an empty list for an empty bucket); progress',
         'goes to stderr. A bucket that holds objects is refused unless --delete-objects is given. A',
-        'versioned bucket that still holds object versions or delete markers is refused: S3 deletes a',
-        'bucket only once they are all gone.',
+        'versioned bucket is emptied of every object version and delete marker too, since S3 deletes a',
+        'bucket only once they are all gone (records then carry VersionId).',
         '',
         'Examples:',
         '  $ s3-share delete-bucket old-photos',

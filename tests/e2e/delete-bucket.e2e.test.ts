@@ -7,6 +7,7 @@ import {
   ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketVersioningCommand,
+  DeleteObjectCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { adminClients, describeE2E, runCli, uniqueName, type Clients } from '../support/e2e';
@@ -86,18 +87,28 @@ describeE2E('delete-bucket on moto', () => {
     expect(await exists(bucket)).toBe(false);
   }, 90_000);
 
-  it('refuses a versioned bucket that still holds versions, deleting nothing', async () => {
+  it('deletes a versioned bucket with every version and delete marker', async () => {
     const bucket = await bucketWith([]);
     await admin.s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'v.txt', Body: '1' }));
     await admin.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'v.txt', Body: '2' }));
-    const r = await runCli(['delete-bucket', bucket, '--delete-objects', '--yes']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^error: bucket ${bucket} is versioned and holds 2 object version\\(s\\) or delete marker\\(s\\)`));
-    expect(r.stderr.split('\n')).toHaveLength(2);
-    const versions = await admin.s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
-    expect(versions.Versions).toHaveLength(2);
-    expect(versions.DeleteMarkers ?? []).toHaveLength(0);
+    await admin.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'v.txt' }));
+    const before = await admin.s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    expect([before.Versions?.length, before.DeleteMarkers?.length]).toEqual([2, 1]);
+    const dry = await runCli(['delete-bucket', bucket, '--delete-objects', '--dry-run', '--nl']);
+    expect(dry.code).toBe(0);
+    expect(
+      dry.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).VersionId)
+        .filter(Boolean),
+    ).toHaveLength(3);
+    expect(await exists(bucket)).toBe(true);
+    const r = await runCli(['delete-bucket', bucket, '--delete-objects', '--yes', '--nl']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(3);
+    expect(await exists(bucket)).toBe(false);
   });
 
   it('deletes a versioned bucket that holds no versions', async () => {

@@ -10,7 +10,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { OperationError } from '../../errors';
-import { deleteKeys, type BatchDeleteResult } from '../objects/batch-delete';
+import { deleteKeys, type BatchDeleteResult, type ObjectRef } from '../objects/batch-delete';
 import { listKeys } from '../objects/list';
 
 /** One page: enough to say "at least N" without listing a large bucket to refuse it. */
@@ -44,17 +44,34 @@ export function describeCount(contents: BucketContents): string {
   }`;
 }
 
-/** Every key in the bucket, for --dry-run. */
-export function bucketKeys(s3: S3Client, bucket: string): AsyncIterable<string> {
-  return listKeys(s3, bucket);
+/**
+ * Every version and delete marker of every key, as S3 lists them. The SDK has no paginator for
+ * ListObjectVersions (it pages on two markers), so this follows KeyMarker and VersionIdMarker.
+ */
+async function* versionRefs(s3: S3Client, bucket: string): AsyncGenerator<{ Key: string; VersionId?: string }> {
+  let KeyMarker: string | undefined;
+  let VersionIdMarker: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, KeyMarker, VersionIdMarker }));
+    for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+      if (v.Key !== undefined) yield { Key: v.Key, ...(v.VersionId ? { VersionId: v.VersionId } : {}) };
+    }
+    [KeyMarker, VersionIdMarker] = page.IsTruncated ? [page.NextKeyMarker, page.NextVersionIdMarker] : [undefined, undefined];
+  } while (KeyMarker !== undefined || VersionIdMarker !== undefined);
 }
 
 /**
- * Deletes every object and then the bucket. Objects are deleted in batches as the listing
- * arrives; if any is refused the bucket is left in place (DeleteBucket would fail anyway) and
- * the count is thrown. A versioned bucket that still holds versions is refused before anything
- * is deleted: the batched delete removes current objects only, which on a versioned bucket
- * would just add delete markers and leave DeleteBucket failing.
+ * What must go before the bucket can: every key, or on a bucket that is or was versioned every
+ * version and delete marker (deleting current objects there only adds delete markers).
+ */
+export function bucketContents(s3: S3Client, bucket: string, contents: Pick<BucketContents, 'versioned'>): AsyncIterable<ObjectRef> {
+  return contents.versioned ? versionRefs(s3, bucket) : listKeys(s3, bucket);
+}
+
+/**
+ * Deletes every object (on a versioned bucket, every version and delete marker) and then the
+ * bucket. Objects are deleted in batches as the listing arrives; if any is refused the bucket is
+ * left in place (DeleteBucket would fail anyway) and the count is thrown.
  */
 export async function emptyAndDeleteBucket(
   s3: S3Client,
@@ -62,10 +79,9 @@ export async function emptyAndDeleteBucket(
   contents: BucketContents,
   onBatch?: (result: BatchDeleteResult) => void,
 ): Promise<{ deleted: number }> {
-  if (contents.versioned && contents.count > 0) throw versionedRefusal(bucket, contents);
   let deleted = 0;
   if (contents.count > 0) {
-    const result = await deleteKeys(s3, bucket, listKeys(s3, bucket), onBatch);
+    const result = await deleteKeys(s3, bucket, bucketContents(s3, bucket, contents), onBatch);
     deleted = result.deleted.length;
     if (result.failed.length) {
       const first = result.failed[0]!;
@@ -77,11 +93,4 @@ export async function emptyAndDeleteBucket(
   }
   await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
   return { deleted };
-}
-
-export function versionedRefusal(bucket: string, contents: BucketContents): OperationError {
-  return new OperationError(
-    `bucket ${bucket} is versioned and holds ${describeCount(contents)}, which S3 requires gone before the bucket: s3-share does not delete object versions yet; remove them (for example with a lifecycle rule that expires noncurrent versions and delete markers) and rerun`,
-    'BucketNotEmpty',
-  );
 }

@@ -87,12 +87,47 @@ describe('emptyAndDeleteBucket', () => {
     expect(s3Mock.commandCalls(DeleteBucketCommand)).toHaveLength(0);
   });
 
-  it('refuses a versioned bucket that holds versions, deleting nothing', async () => {
-    bucketWith(['a']);
-    await expect(emptyAndDeleteBucket(s3, 'b', { versioned: true, count: 1, more: false })).rejects.toThrow(
-      /is versioned and holds 1 object version/,
+  it('on a versioned bucket deletes every version and delete marker, across pages, then the bucket', async () => {
+    s3Mock
+      .on(ListObjectVersionsCommand, { KeyMarker: undefined, VersionIdMarker: undefined })
+      .resolves({
+        Versions: [
+          { Key: 'a', VersionId: 'a1' },
+          { Key: 'a', VersionId: 'a2' },
+        ],
+        DeleteMarkers: [{ Key: 'b', VersionId: 'b1' }],
+        IsTruncated: true,
+        NextKeyMarker: 'b',
+        NextVersionIdMarker: 'b1',
+      })
+      .on(ListObjectVersionsCommand, { KeyMarker: 'b', VersionIdMarker: 'b1' })
+      .resolves({ Versions: [{ Key: 'c', VersionId: 'c1' }], IsTruncated: false });
+    s3Mock.on(DeleteObjectsCommand).resolves({});
+    s3Mock.on(DeleteBucketCommand).resolves({});
+    const out = await emptyAndDeleteBucket(s3, 'b', { versioned: true, count: 3, more: true });
+    expect(out).toEqual({ deleted: 4 });
+    const sent = s3Mock.commandCalls(DeleteObjectsCommand).flatMap((c) => c.args[0].input.Delete!.Objects!);
+    expect(sent).toEqual([
+      { Key: 'a', VersionId: 'a1' },
+      { Key: 'a', VersionId: 'a2' },
+      { Key: 'b', VersionId: 'b1' },
+      { Key: 'c', VersionId: 'c1' },
+    ]);
+    expect(s3Mock.commandCalls(ListObjectsV2Command)).toHaveLength(0);
+    expect(s3Mock.commandCalls(DeleteBucketCommand)).toHaveLength(1);
+  });
+
+  it('a version S3 refuses keeps the bucket, and only that version counts as failed', async () => {
+    s3Mock.on(ListObjectVersionsCommand).resolves({
+      Versions: [
+        { Key: 'a', VersionId: 'a1' },
+        { Key: 'a', VersionId: 'a2' },
+      ],
+    });
+    s3Mock.on(DeleteObjectsCommand).resolves({ Errors: [{ Key: 'a', VersionId: 'a2', Code: 'AccessDenied', Message: 'no' }] });
+    await expect(emptyAndDeleteBucket(s3, 'b', { versioned: true, count: 2, more: false })).rejects.toThrow(
+      /1 object\(s\) in b not deleted \(first: a: AccessDenied\)/,
     );
-    expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
     expect(s3Mock.commandCalls(DeleteBucketCommand)).toHaveLength(0);
   });
 });
