@@ -15,3 +15,16 @@ export async function readManagedPolicy(iam: IAMClient, PolicyArn: string): Prom
   const version = VersionId ? await iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId })) : undefined;
   return { document: decodePolicyDocument(version?.PolicyVersion?.Document), attachments: Policy?.AttachmentCount ?? 0 };
 }
+
+/** The default version's document of a managed policy, fetched once per ARN. */
+export function managedDocumentCache(iam: IAMClient): (arn: string) => Promise<unknown> {
+  const cache = new Map<string, Promise<unknown>>();
+  return (PolicyArn) => {
+    let doc = cache.get(PolicyArn);
+    if (!doc) {
+      doc = readManagedPolicy(iam, PolicyArn).then((policy) => policy.document);
+      cache.set(PolicyArn, doc);
+    }
+    return doc;
+  };
+}

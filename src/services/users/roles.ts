@@ -15,7 +15,7 @@ import { errorCode } from '../../aws/errors';
 import { collectItems } from '../../aws/pagination';
 import { decodePolicyDocument } from '../../policies/statements';
 import { createLimiter, mapOrdered, withLimit } from '../concurrency';
-import { readManagedPolicy } from './managed-policy';
+import { managedDocumentCache } from './managed-policy';
 
 export interface RoleInlinePolicy {
   PolicyName: string;
@@ -162,17 +162,4 @@ async function attachedPolicies(
       PolicyDocument: await managedDocument(PolicyArn),
     })),
   );
-}
-
-/** The default version's document of a managed policy, fetched once per ARN. */
-function managedDocumentCache(iam: IAMClient): (arn: string) => Promise<unknown> {
-  const cache = new Map<string, Promise<unknown>>();
-  return (PolicyArn) => {
-    let doc = cache.get(PolicyArn);
-    if (!doc) {
-      doc = readManagedPolicy(iam, PolicyArn).then((policy) => policy.document);
-      cache.set(PolicyArn, doc);
-    }
-    return doc;
-  };
 }
