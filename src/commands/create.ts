@@ -190,7 +190,7 @@ export function registerCreate(program: Command, io: CliIo): void {
       '--user-permissions-boundary <arn>',
       "permissions boundary for the user, or 'none' (default: AmazonS3ReadOnlyAccess for --read-only, AmazonS3FullAccess otherwise, none for --policy/--statement)",
     )
-    .option('--duration <time>', 'temporary credentials (no IAM user) valid this long: 15m to 12h, e.g. 15m, 1h, 3600', parseDuration)
+    .option('-d, --duration <time>', 'temporary credentials (no IAM user) valid this long: 15m to 12h, e.g. 15m, 1h, 3600', parseDuration)
     .option('--role <name>', 'create this role holding the policy, and a user that may only assume it; prints RoleArn')
     .option('--console', 'also give the user a console password (generated to suit the account password policy)')
     .option('--password <source>', "with --console, read the password from stdin ('-') instead of generating one")

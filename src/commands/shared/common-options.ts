@@ -44,7 +44,7 @@ export interface AwsFlagOptions extends AwsOptions {
 }
 
 export function addSilentOption(cmd: Command): Command {
-  return cmd.option('--silent', 'print nothing on stderr but errors');
+  return cmd.option('-s, --silent', 'print nothing on stderr but errors');
 }
 
 export interface ListOutputOptions {

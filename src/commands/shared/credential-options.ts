@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { parseCredentialFormat, type CredentialFormat, type DeliveryOptions } from '../../output/credentials';
+import { Option, type Command } from 'commander';
+import { CREDENTIAL_FORMATS, parseCredentialFormat, type CredentialFormat, type DeliveryOptions } from '../../output/credentials';
 
 export { checkFormatCarries } from '../../output/credentials';
 
@@ -11,13 +11,16 @@ export interface CredentialOutputOptions {
 
 /** --format, --output and --force, for every command that prints new credentials. */
 export function addCredentialOutputOptions(cmd: Command): Command {
+  const format = new Option(
+    '-f, --format <format>',
+    'json, ini (a credentials-file profile), env (export lines), csv (the AWS console CSV) or text (a note to send: sign-in link, password, folder, keys, how to connect)',
+  )
+    .argParser(parseCredentialFormat)
+    .default('json');
+  // For --help and shell completion; parseCredentialFormat still checks the value and says why.
+  format.argChoices = [...CREDENTIAL_FORMATS];
   return cmd
-    .option(
-      '--format <format>',
-      'json, ini (a credentials-file profile), env (export lines), csv (the AWS console CSV) or text (a note to send: sign-in link, password, folder, keys, how to connect)',
-      parseCredentialFormat,
-      'json',
-    )
+    .addOption(format)
     .option('-o, --output <file>', 'write the credentials to this file, created with mode 0600, instead of stdout')
     .option('--force', 'with --output, replace an existing file');
 }

@@ -47,6 +47,11 @@ test('completes a command name and an option from their first letters', () => {
   expect(complete('whoami', '--dry')).toEqual([]);
 });
 
+test('an option with a fixed set of values completes them', () => {
+  expect(complete('create', '--format', '')).toEqual(['json', 'ini', 'env', 'csv', 'text']);
+  expect(complete('rotate-key', '-f', 'i')).toEqual(['ini']);
+});
+
 test('an option that takes a file completes file names', () => {
   expect(complete('create', '--policy', 'completion.te')).toEqual(['completion.test.ts']);
 });
