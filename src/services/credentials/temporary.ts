@@ -65,6 +65,9 @@ export async function temporaryPlan(
   } else {
     reporter.info(`using the existing role ${TEMPORARY_ROLE_NAME}`);
   }
+  // The credentials carry exactly STS's four keys, as s3-credentials prints them (scripts compare
+  // that set); which role they are a session of is said here, on stderr.
+  reporter.info(`the temporary credentials will be a session of ${roleArn}, limited by the policy`);
   const request = { RoleArn: roleArn, RoleSessionName: roleSessionName(input.buckets), DurationSeconds: duration };
   const Policy = minifyPolicy(input.policy);
   steps.push(
@@ -100,7 +103,6 @@ export async function temporaryPlan(
         SecretAccessKey: c.SecretAccessKey ?? '',
         SessionToken: c.SessionToken,
         Expiration: c.Expiration?.toISOString(),
-        RoleArn: roleArn,
       };
     },
   };

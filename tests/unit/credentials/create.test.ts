@@ -249,7 +249,13 @@ describe('create', () => {
     const assume = sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input;
     expect(assume).toMatchObject({ RoleArn: 'arn:aws:iam::123456789012:role/s3-share-temporary', DurationSeconds: 900 });
     expect(JSON.parse(assume.Policy!).Statement.length).toBeGreaterThan(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ AccessKeyId: 'ASIATEMP', SessionToken: 'TOKEN', Expiration: '2025-01-01T01:00:00.000Z' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      AccessKeyId: 'ASIATEMP',
+      SecretAccessKey: SECRET,
+      SessionToken: 'TOKEN',
+      Expiration: '2025-01-01T01:00:00.000Z',
+    });
+    expect(r.stderr).toContain('a session of arn:aws:iam::123456789012:role/s3-share-temporary');
   });
 
   it('--duration does not roll back a shared role that existed', async () => {
