@@ -42,7 +42,7 @@ export function accessKeyCredentials(
   };
 }
 
-export const CREDENTIAL_FORMATS = ['json', 'ini', 'env', 'csv', 'text'] as const;
+export const CREDENTIAL_FORMATS = ['json', 'ini', 'env', 'csv', 'text', 'credential-process'] as const;
 export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
 
 export function parseCredentialFormat(value: string): CredentialFormat {
@@ -60,6 +60,7 @@ const FORMAT_CARRIES: Record<CredentialFormat, readonly SecretKind[]> = {
   env: ['SecretAccessKey', 'SessionToken'],
   csv: ['SecretAccessKey', 'SessionToken', 'Password'],
   text: ['SecretAccessKey', 'SessionToken', 'Password'],
+  'credential-process': ['SecretAccessKey', 'SessionToken'],
 };
 
 /**
@@ -103,6 +104,12 @@ export function formatCredentials(creds: IssuedCredentials, format: CredentialFo
   switch (format) {
     case 'json':
       return JSON.stringify(creds, null, 2) + '\n';
+    case 'credential-process': {
+      // What aws-cli and the SDKs read from a profile's credential_process: Version 1, the keys,
+      // and for temporary credentials the token and expiry (an absent Expiration never expires).
+      const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = creds;
+      return JSON.stringify({ Version: 1, AccessKeyId, SecretAccessKey, SessionToken, Expiration }) + '\n';
+    }
     case 'ini': {
       const lines = [
         `[${profile ?? creds.UserName ?? 'default'}]`,

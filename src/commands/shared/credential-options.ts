@@ -13,7 +13,7 @@ export interface CredentialOutputOptions {
 export function addCredentialOutputOptions(cmd: Command): Command {
   const format = new Option(
     '-f, --format <format>',
-    'json, ini (a credentials-file profile), env (export lines), csv (the AWS console CSV) or text (a note to send: sign-in link, password, folder, keys, how to connect)',
+    "json, ini (a credentials-file profile), env (export lines), csv (the AWS console CSV), text (a note to send: sign-in link, password, folder, keys, how to connect) or credential-process (the JSON a profile's credential_process prints)",
   )
     .argParser(parseCredentialFormat)
     .default('json');

@@ -48,7 +48,7 @@ test('completes a command name and an option from their first letters', () => {
 });
 
 test('an option with a fixed set of values completes them', () => {
-  expect(complete('create', '--format', '')).toEqual(['json', 'ini', 'env', 'csv', 'text']);
+  expect(complete('create', '--format', '')).toEqual(['json', 'ini', 'env', 'csv', 'text', 'credential-process']);
   expect(complete('rotate-key', '-f', 'i')).toEqual(['ini']);
 });
 

@@ -46,10 +46,10 @@ test('-s is --silent: nothing on stderr but errors', async () => {
 test('-f with a format that does not exist is a usage error that lists the formats', async () => {
   const r = await runCli(['create', 'photos', '-f', 'yaml']);
   expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(/--format yaml is not a credentials format: use one of json, ini, env, csv, text/);
+  expect(r.stderr).toMatch(/--format yaml is not a credentials format: use one of json, ini, env, csv, text, credential-process/);
 });
 
 test('--help lists the formats as choices', async () => {
   const help = (await runCli(['create', '--help'])).stdout.replace(/\s+/g, ' ');
-  expect(help).toContain('choices: "json", "ini", "env", "csv", "text"');
+  expect(help).toContain('choices: "json", "ini", "env", "csv", "text", "credential-process"');
 });
