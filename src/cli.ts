@@ -2,7 +2,7 @@
  * The s3-share program: global behaviour, one line per command, and the mapping from failures to
  * one-line errors and exit codes (0 success, 1 an operation failed, 2 the command line was wrong).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import pkg from '../package.json';
 import { describeAwsError, isAwsError } from './aws/errors';
 import { processIo, type CliIo } from './io';
@@ -101,10 +101,29 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
   const io = withEscapedStderr(rawIo);
   try {
     const program = await buildProgram(io, argv);
+    program.hook('preAction', (_program, command) => refuseRepeats(command, argv));
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
     return reportError(err, io);
+  }
+}
+
+/**
+ * Commander keeps only the last value of a flag given twice, so `--prefix a/ --prefix b/` would
+ * silently grant b/ alone. A flag whose help says it is repeatable may repeat; any other given
+ * twice is a usage error. The help text is the contract, so the two cannot disagree.
+ */
+function refuseRepeats(command: Command, argv: string[]): void {
+  const end = argv.indexOf('--');
+  const args = end < 0 ? argv : argv.slice(0, end);
+  for (const option of command.options as Option[]) {
+    if (/\brepeatable\b/.test(option.description)) continue;
+    const flags = [option.short, option.long].filter((f): f is string => !!f);
+    const given = args.filter((a) => flags.includes(a) || (!!option.long && a.startsWith(`${option.long}=`)));
+    if (given.length > 1) {
+      throw new UsageError(`${flags.join('/')} was given ${given.length} times, and it takes one value: give it once`);
+    }
   }
 }
 

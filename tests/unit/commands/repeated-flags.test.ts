@@ -1,0 +1,32 @@
+// A flag that takes one value, given twice, is a usage error (commander would keep the last one
+// silently); a flag whose help says "repeatable" may repeat.
+import { runCli } from '../support/run-cli';
+
+const GET = '{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}';
+const PUT = '{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::bkt/*"}';
+
+test.each([
+  [['policy', 'bkt', '--prefix', 'a/', '--prefix', 'b/'], '--prefix was given 2 times'],
+  [['policy', 'bkt', '--prefix=a/', '--prefix', 'b/'], '--prefix was given 2 times'],
+  [['create', 'bkt', '-o', 'one.json', '--output', 'two.json'], '-o/--output was given 2 times'],
+  [['create', 'bkt', '--username', 'alice', '--username', 'bob'], '--username was given 2 times'],
+  [['share', 'bkt', 'k', '--expires', '1h', '--expires', '2h'], '--expires was given 2 times'],
+  [['list-users', '--profile', 'a', '--profile', 'b'], '--profile was given 2 times'],
+])('%j is a usage error before anything runs', async (args, words) => {
+  const r = await runCli(args as string[]);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toBe(`error: ${words}, and it takes one value: give it once\n`);
+});
+
+test('a repeatable flag may repeat, and every value counts', async () => {
+  const r = await runCli(['policy', 'bkt', '--read-only', '--statement', GET, '--statement', PUT, '--nl']);
+  expect(r.code).toBe(0);
+  const actions = JSON.parse(r.stdout).Statement.map((s: { Action: unknown }) => s.Action);
+  expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
+});
+
+test('a value after -- is not a flag', async () => {
+  const r = await runCli(['policy', 'bkt', '--prefix', 'a/', '--', '--prefix']);
+  expect(r.stderr).not.toContain('was given 2 times');
+});
