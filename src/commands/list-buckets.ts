@@ -27,7 +27,7 @@ export async function runListBuckets(names: string[], opts: ListBucketsOptions, 
   const missing: string[] = [];
   const buckets = listBuckets(await createS3Client(ctx), { names, details: opts.details, concurrency: opts.concurrency }, missing);
   const columns = opts.details
-    ? ['Name', 'CreationDate', 'Region', 'Versioning', 'PublicAccessBlock', 'HasBucketPolicy', 'DetailErrors']
+    ? ['Name', 'CreationDate', 'Region', 'Versioning', 'PublicAccessBlock', 'HasBucketPolicy', 'Acl', 'Website', 'DetailErrors']
     : ['Name', 'CreationDate'];
   await emitRecords(buckets as AsyncIterable<OutputRecord>, format, io.stdout, columns);
   for (const name of missing) reporter.warn(`bucket ${name} is not among the buckets these credentials own`);

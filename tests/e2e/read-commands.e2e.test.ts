@@ -1,7 +1,7 @@
 // The read commands, run as the built CLI against moto with IAM enforcement: what they print on
 // stdout in each format, and how refusals and bad credentials are reported on stderr.
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketWebsiteCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,7 +103,28 @@ describeE2E('read commands on moto', () => {
   it('list-buckets --details reports region, versioning, public access block and policy', async () => {
     const r = await runCli(['list-buckets', bucket, '--details', '--nl']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ Name: bucket, Region: 'us-east-1', Versioning: 'Off', HasBucketPolicy: false });
+    const record = JSON.parse(r.stdout);
+    expect(record).toMatchObject({ Name: bucket, Region: 'us-east-1', Versioning: 'Off', HasBucketPolicy: false, Website: null });
+    expect(record.Acl.Grants).toEqual(expect.arrayContaining([expect.objectContaining({ Permission: 'FULL_CONTROL' })]));
+  });
+
+  it('list-buckets --details gives the website URL of a bucket served as a website', async () => {
+    const site = uniqueName('site');
+    const { s3 } = adminClients();
+    await s3.send(new CreateBucketCommand({ Bucket: site }));
+    await s3.send(
+      new PutBucketWebsiteCommand({
+        Bucket: site,
+        WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: 'error.html' } },
+      }),
+    );
+    const r = await runCli(['list-buckets', site, '--details', '--nl']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).Website).toEqual({
+      Url: `http://${site}.s3-website-us-east-1.amazonaws.com/`,
+      IndexDocument: 'index.html',
+      ErrorDocument: 'error.html',
+    });
   });
 
   it('a user without permissions gets one clear line naming the refused action', async () => {

@@ -1,9 +1,13 @@
 import {
+  GetBucketAclCommand,
   GetBucketLocationCommand,
+  GetBucketWebsiteCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
+  type Grant,
+  type Owner,
   type PublicAccessBlockConfiguration,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -17,6 +21,10 @@ export interface BucketRecord {
   Versioning?: string;
   PublicAccessBlock?: PublicAccessBlockConfiguration | null;
   HasBucketPolicy?: boolean;
+  /** Who owns the bucket and the grants of its ACL. */
+  Acl?: { Owner?: Owner; Grants: Grant[] };
+  /** The static-website configuration and its URL; null when the bucket is not a website. */
+  Website?: { Url: string; IndexDocument?: string; ErrorDocument?: string; RedirectAllRequestsTo?: string } | null;
   /** Details that could not be read, with the AWS error code, e.g. { Versioning: "AccessDenied" }. */
   DetailErrors?: Record<string, string>;
 }
@@ -25,6 +33,28 @@ export interface ListBucketsInput {
   names?: string[];
   details?: boolean;
   concurrency: number;
+}
+
+/**
+ * Regions whose S3 website endpoint joins with a dash (s3-website-REGION); every other region,
+ * newer ones all, uses a dot (s3-website.REGION). AWS's "Website endpoints" page lists them.
+ */
+const DASH_WEBSITE_REGIONS = new Set([
+  'us-east-1',
+  'us-west-1',
+  'us-west-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'eu-west-1',
+  'sa-east-1',
+  'us-gov-west-1',
+]);
+
+/** The http URL a bucket configured as a website answers on. */
+export function websiteUrl(bucket: string, region: string): string {
+  const host = DASH_WEBSITE_REGIONS.has(region) ? `s3-website-${region}` : `s3-website.${region}`;
+  return `http://${bucket}.${host}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`;
 }
 
 /** LocationConstraint is empty for us-east-1 and "EU" for the oldest eu-west-1 buckets. */
@@ -91,7 +121,7 @@ async function bucketDetails(
     }
   };
   const none = () => undefined;
-  const [Region, Versioning, PublicAccessBlock, HasBucketPolicy] = await Promise.all([
+  const [Region, Versioning, PublicAccessBlock, HasBucketPolicy, Acl, website] = await Promise.all([
     attempt('Region', async () => regionFromLocation((await s3.send(new GetBucketLocationCommand({ Bucket }))).LocationConstraint), none),
     attempt('Versioning', async () => (await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status ?? 'Off', none),
     attempt(
@@ -104,13 +134,41 @@ async function bucketDetails(
       async () => Boolean((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy),
       (code) => (code === 'NoSuchBucketPolicy' ? false : undefined),
     ),
+    attempt(
+      'Acl',
+      async () => {
+        const acl = await s3.send(new GetBucketAclCommand({ Bucket }));
+        return { Owner: acl.Owner, Grants: acl.Grants ?? [] };
+      },
+      none,
+    ),
+    attempt(
+      'Website',
+      async () => {
+        const w = await s3.send(new GetBucketWebsiteCommand({ Bucket }));
+        return {
+          IndexDocument: w.IndexDocument?.Suffix,
+          ErrorDocument: w.ErrorDocument?.Key,
+          RedirectAllRequestsTo: w.RedirectAllRequestsTo?.HostName,
+        };
+      },
+      (code) => (code === 'NoSuchWebsiteConfiguration' ? null : undefined),
+    ),
   ]);
+  // The URL needs the region, which may not be readable; then there is no URL to give.
+  const Website = website && Region ? { Url: websiteUrl(Bucket, Region), ...definedOnly(website) } : website === null ? null : undefined;
   return {
     ...bucket,
     Region,
     Versioning,
     PublicAccessBlock,
     HasBucketPolicy,
+    Acl,
+    Website,
     ...(Object.keys(errors).length ? { DetailErrors: errors } : {}),
   };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

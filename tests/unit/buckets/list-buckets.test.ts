@@ -1,5 +1,7 @@
 import {
+  GetBucketAclCommand,
   GetBucketLocationCommand,
+  GetBucketWebsiteCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
@@ -7,7 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { listBuckets, regionFromLocation } from '../../../src/services/buckets/list';
+import { listBuckets, regionFromLocation, websiteUrl } from '../../../src/services/buckets/list';
 
 const s3Mock = mockClient(S3Client);
 const s3 = new S3Client({ region: 'us-east-1' });
@@ -46,6 +48,13 @@ describe('listBuckets', () => {
     s3Mock.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
     s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
     s3Mock.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucketPolicy'));
+    s3Mock
+      .on(GetBucketAclCommand)
+      .resolves({
+        Owner: { ID: 'owner-id' },
+        Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'owner-id' }, Permission: 'FULL_CONTROL' }],
+      });
+    s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration'));
     const [a] = await all(listBuckets(s3, { names: ['a'], details: true, concurrency: 4 }));
     expect(a).toEqual({
       Name: 'a',
@@ -54,6 +63,8 @@ describe('listBuckets', () => {
       Versioning: 'Enabled',
       PublicAccessBlock: null,
       HasBucketPolicy: false,
+      Acl: { Owner: { ID: 'owner-id' }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'owner-id' }, Permission: 'FULL_CONTROL' }] },
+      Website: null,
     });
   });
 
@@ -62,14 +73,18 @@ describe('listBuckets', () => {
     s3Mock.on(GetBucketVersioningCommand).resolves({});
     s3Mock.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: { BlockPublicAcls: true } });
     s3Mock.on(GetBucketPolicyCommand).rejects(awsError('AccessDenied'));
+    s3Mock.on(GetBucketAclCommand).rejects(awsError('AccessDenied'));
+    s3Mock.on(GetBucketWebsiteCommand).resolves({ IndexDocument: { Suffix: 'index.html' }, ErrorDocument: { Key: 'error.html' } });
     const [b] = await all(listBuckets(s3, { names: ['b'], details: true, concurrency: 4 }));
     expect(b).toMatchObject({
       Region: 'us-east-1',
       Versioning: 'Off',
       PublicAccessBlock: { BlockPublicAcls: true },
-      DetailErrors: { HasBucketPolicy: 'AccessDenied' },
+      DetailErrors: { HasBucketPolicy: 'AccessDenied', Acl: 'AccessDenied' },
+      Website: { Url: 'http://b.s3-website-us-east-1.amazonaws.com/', IndexDocument: 'index.html', ErrorDocument: 'error.html' },
     });
     expect(b.HasBucketPolicy).toBeUndefined();
+    expect(b.Acl).toBeUndefined();
   });
 
   it('fails on errors that are not about one detail', async () => {
@@ -77,6 +92,8 @@ describe('listBuckets', () => {
     s3Mock.on(GetBucketVersioningCommand).resolves({});
     s3Mock.on(GetPublicAccessBlockCommand).resolves({});
     s3Mock.on(GetBucketPolicyCommand).resolves({});
+    s3Mock.on(GetBucketAclCommand).resolves({});
+    s3Mock.on(GetBucketWebsiteCommand).resolves({});
     await expect(all(listBuckets(s3, { details: true, concurrency: 2 }))).rejects.toThrow('ExpiredToken');
   });
 
@@ -86,4 +103,15 @@ describe('listBuckets', () => {
     expect(regionFromLocation('EU')).toBe('eu-west-1');
     expect(regionFromLocation('ap-south-1')).toBe('ap-south-1');
   });
+});
+
+describe('websiteUrl', () => {
+  test.each([
+    ['us-east-1', 'http://site.s3-website-us-east-1.amazonaws.com/'],
+    ['eu-west-1', 'http://site.s3-website-eu-west-1.amazonaws.com/'],
+    ['ap-southeast-2', 'http://site.s3-website-ap-southeast-2.amazonaws.com/'],
+    ['eu-central-1', 'http://site.s3-website.eu-central-1.amazonaws.com/'],
+    ['us-east-2', 'http://site.s3-website.us-east-2.amazonaws.com/'],
+    ['cn-north-1', 'http://site.s3-website.cn-north-1.amazonaws.com.cn/'],
+  ])('%s: %s', (region, url) => expect(websiteUrl('site', region)).toBe(url));
 });
