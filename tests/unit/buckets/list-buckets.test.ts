@@ -48,12 +48,10 @@ describe('listBuckets', () => {
     s3Mock.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
     s3Mock.on(GetPublicAccessBlockCommand).rejects(awsError('NoSuchPublicAccessBlockConfiguration'));
     s3Mock.on(GetBucketPolicyCommand).rejects(awsError('NoSuchBucketPolicy'));
-    s3Mock
-      .on(GetBucketAclCommand)
-      .resolves({
-        Owner: { ID: 'owner-id' },
-        Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'owner-id' }, Permission: 'FULL_CONTROL' }],
-      });
+    s3Mock.on(GetBucketAclCommand).resolves({
+      Owner: { ID: 'owner-id' },
+      Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'owner-id' }, Permission: 'FULL_CONTROL' }],
+    });
     s3Mock.on(GetBucketWebsiteCommand).rejects(awsError('NoSuchWebsiteConfiguration'));
     const [a] = await all(listBuckets(s3, { names: ['a'], details: true, concurrency: 4 }));
     expect(a).toEqual({
