@@ -8,9 +8,14 @@ import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
 import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
-import { addCredentialOutputOptions, checkFormatCarries, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
+import {
+  addCredentialOutputOptions,
+  checkFormatCarries,
+  deliveryOptions,
+  runCredentialPlan,
+  type CredentialOutputOptions,
+} from './shared/credential-options';
 import { readCapped, type CliIo } from '../io';
-import { runPlan } from './shared/run-plan';
 import { addPolicyOptions, policySpecFromOptions, type PolicyOptions } from './shared/policy-options';
 import { parseDuration } from './shared/durations';
 import { addKeyWaitOptions, shouldWait, waitTimeoutSeconds, type KeyWaitOptions } from './shared/key-wait-options';
@@ -122,11 +127,8 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
 
   const ctx = await awsContextFor(opts, io, reporter);
   const wait = shouldWait(opts, io);
-  // Open --output before anything is created, so a run never makes a key it cannot hand over.
-  const { plannedDelivery, prepareDelivery } = await import('../output/credentials');
   const delivering = { ...deliveryOptions(opts), context: { buckets, prefix } };
-  const delivery = opts.dryRun ? plannedDelivery(delivering) : await prepareDelivery(delivering, io);
-  try {
+  await runCredentialPlan(delivering, opts, io, reporter, async (delivery) => {
     const [{ clientsForKey, createIamClient, createStsClient, createS3Client }, { planCreate }, { keyProbes }] = await Promise.all([
       import('../aws/clients'),
       import('../services/credentials/create'),
@@ -135,7 +137,7 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
     const [iam, sts, s3] = await Promise.all([createIamClient(ctx), createStsClient(ctx), createS3Client(ctx)]);
     // Another account's bucket admits the key only once its owner's bucket policy does: probe identity only.
     const target = { bucket: buckets[0]!, prefix, canList: !opts.bucketOwner && (mode === 'read-only' || mode === 'read-write') };
-    const plan = await planCreate(
+    return planCreate(
       { iam, sts, s3, s3InRegion: (region) => createS3Client(ctx, region) },
       {
         buckets,
@@ -163,13 +165,7 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
       },
       reporter,
     );
-    // A failed delivery or a signal rolls back what was made.
-    const results = await runPlan(plan, opts, io, reporter);
-    if (results && opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
-  } catch (err) {
-    await delivery.discard();
-    throw err;
-  }
+  });
 }
 
 export function registerCreate(program: Command, io: CliIo): void {

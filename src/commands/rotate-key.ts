@@ -8,9 +8,8 @@ import type { AwsOptions } from '../aws/config';
 import type { Reporter } from '../output/reporter';
 import { addAwsOptions, addSilentOption, awsContextFor, reporterFor } from './shared/common-options';
 import { addKeyWaitOptions, shouldWait, waitTimeoutSeconds, type KeyWaitOptions } from './shared/key-wait-options';
-import { addCredentialOutputOptions, deliveryOptions, type CredentialOutputOptions } from './shared/credential-options';
+import { addCredentialOutputOptions, deliveryOptions, runCredentialPlan, type CredentialOutputOptions } from './shared/credential-options';
 import type { CliIo } from '../io';
-import { runPlan } from './shared/run-plan';
 
 export interface RotateKeyOptions extends AwsOptions, CredentialOutputOptions, KeyWaitOptions {
   keepOld?: boolean;
@@ -26,16 +25,13 @@ export async function runRotateKey(userName: string, opts: RotateKeyOptions, io:
   const ctx = await awsContextFor(opts, io, reporter);
   const wait = shouldWait(opts, io);
   const timeoutMs = waitTimeoutSeconds(opts) * 1000;
-  // Open --output before anything is created, so a run never makes a key it cannot hand over.
-  const { plannedDelivery, prepareDelivery } = await import('../output/credentials');
-  const delivery = opts.dryRun ? plannedDelivery(deliveryOptions(opts)) : await prepareDelivery(deliveryOptions(opts), io);
-  try {
+  await runCredentialPlan(deliveryOptions(opts), opts, io, reporter, async (delivery) => {
     const [{ clientsForKey, createIamClient }, { planRotate }, { keyProbes }] = await Promise.all([
       import('../aws/clients'),
       import('../services/credentials/rotate-key'),
       import('../services/credentials/key-readiness'),
     ]);
-    const plan = await planRotate(
+    return planRotate(
       await createIamClient(ctx),
       {
         userName,
@@ -47,12 +43,7 @@ export async function runRotateKey(userName: string, opts: RotateKeyOptions, io:
       },
       reporter,
     );
-    const results = await runPlan(plan, opts, io, reporter);
-    if (results && opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
-  } catch (err) {
-    await delivery.discard();
-    throw err;
-  }
+  });
 }
 
 export function registerRotateKey(program: Command, io: CliIo): void {

@@ -1,5 +1,17 @@
 import { Option, type Command } from 'commander';
-import { CREDENTIAL_FORMATS, parseCredentialFormat, type CredentialFormat, type DeliveryOptions } from '../../output/credentials';
+import type { CliIo } from '../../io';
+import {
+  CREDENTIAL_FORMATS,
+  parseCredentialFormat,
+  plannedDelivery,
+  prepareDelivery,
+  type CredentialFormat,
+  type Delivery,
+  type DeliveryOptions,
+} from '../../output/credentials';
+import type { Reporter } from '../../output/reporter';
+import type { Plan } from '../../services/plan';
+import { runPlan } from './run-plan';
 
 export { checkFormatCarries } from '../../output/credentials';
 
@@ -27,4 +39,27 @@ export function addCredentialOutputOptions(cmd: Command): Command {
 
 export function deliveryOptions(opts: CredentialOutputOptions): DeliveryOptions {
   return { format: opts.format, output: opts.output, force: opts.force };
+}
+
+/**
+ * The one way a command that makes new credentials runs: open where they go before anything is
+ * created (so a run never makes a key it cannot hand over), build the plan that ends by
+ * delivering them, run it (a failed delivery or a signal rolls back what was made), and on any
+ * failure remove the file reserved for --output.
+ */
+export async function runCredentialPlan(
+  delivering: DeliveryOptions,
+  opts: { dryRun?: boolean; output?: string },
+  io: CliIo,
+  reporter: Reporter,
+  makePlan: (delivery: Delivery) => Promise<Plan>,
+): Promise<void> {
+  const delivery = opts.dryRun ? plannedDelivery(delivering) : await prepareDelivery(delivering, io);
+  try {
+    const results = await runPlan(await makePlan(delivery), opts, io, reporter);
+    if (results && opts.output) reporter.info(`wrote the credentials to ${opts.output} (mode 0600)`);
+  } catch (err) {
+    await delivery.discard();
+    throw err;
+  }
 }
