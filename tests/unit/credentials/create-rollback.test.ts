@@ -51,6 +51,7 @@ beforeEach(() => {
   iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 's3-share:made-by', Value: 's3-share/0.1.0' }] });
   iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
   iam.on(ListGroupsForUserCommand).resolves({ Groups: [] });
+  iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
   iam.on(GetAccountPasswordPolicyCommand).rejects(awsError('NoSuchEntityException', 404));
   iam.on(GetLoginProfileCommand).rejects(awsError('NoSuchEntityException', 404));
   iam.on(CreateAccessKeyCommand).resolves({ AccessKey: NEW_KEY });
