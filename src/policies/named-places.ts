@@ -31,8 +31,8 @@ export function namedPlaces(sets: readonly PolicySet[]): NamedPlaces {
       // "photos-*" is probed as "photos-x": a name the pattern matches; "*" alone is the fixed probes' job.
       const bucket = m[1]!.replace(/[*?]/g, 'x');
       if (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) buckets.add(bucket);
-      const key = (m[2] ?? '').replace(/\$\{[^}]*\}/g, '');
-      const fixed = key.split(/[*?]/)[0]!;
+      // The fixed part of the key: up to the first wildcard or policy variable.
+      const fixed = (m[2] ?? '').split(/[*?]|\$\{/)[0]!;
       const folder = fixed.slice(0, fixed.lastIndexOf('/') + 1);
       if (folder) prefixes.add(folder);
     }

@@ -248,6 +248,20 @@ describe('what the key could do beyond the grant', () => {
   });
 });
 
+describe('--role', () => {
+  it('the role is new and checked; an existing user that holds more than sts:AssumeRole is refused', async () => {
+    const { GetRoleCommand } = await import('@aws-sdk/client-iam');
+    account({ tags: OURS, inline: { 's3-share.read-only.0123abcd': doc('s3:GetObject', 'arn:aws:s3:::photos/*') } });
+    iam.on(GetRoleCommand).rejects(awsError('NoSuchEntityException', 404));
+    const r = await create(['photos', '--read-only', '--username', 'bob', '--role', 'photos-reader']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/checked: role photos-reader can do nothing beyond this grant/);
+    // The user's old direct grant would stay beside the role: the barren user is not barren.
+    expect(errorLines(r.stderr)[0]).toMatch(/^error: user bob could do more than this grant.*s3:GetObject on arn:aws:s3:::photos\//);
+    expect(writes()).toEqual([]);
+  });
+});
+
 describe('the identity running s3-share', () => {
   it('create never makes a key for it: exit 2, one line, no write', async () => {
     account();
