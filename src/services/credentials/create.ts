@@ -110,7 +110,8 @@ async function planGrant(clients: CreateClients, input: CreateInput, reporter: R
   if (notice) reporter.info(notice);
 
   const existingPolicies = existing ? await userPolicyNames(iam, userName) : new Set<string>();
-  const currentTags = existing ? await userTags(iam, userName) : [];
+  // Tags that cannot be read count as none: the user then has to be recognised by its policy names.
+  const currentTags = (existing ? await userTags(iam, userName) : undefined) ?? [];
   // A user tagged by s3-share, or (made before the tags) holding an s3-share policy, is s3-share's own.
   const ownUser = !existing || madeByS3Share(currentTags) || [...existingPolicies].some(isS3SharePolicyName);
   if (existing) {

@@ -160,11 +160,16 @@ export async function rolePolicies(iam: IAMClient, roleName: string, boundaryArn
   });
 }
 
-/** The user's tags (empty when it has none). */
-export async function userTags(iam: IAMClient, userName: string): Promise<Tag[]> {
-  return readable(`the tags of user ${userName}`, () =>
-    collectItems(paginateListUserTags({ client: iam }, { UserName: userName }), (p) => p.Tags),
-  );
+/**
+ * The user's tags (empty when it has none); undefined when they cannot be read, which the caller
+ * must take as "not known to be s3-share's", never as s3-share's.
+ */
+export async function userTags(iam: IAMClient, userName: string): Promise<Tag[] | undefined> {
+  try {
+    return await collectItems(paginateListUserTags({ client: iam }, { UserName: userName }), (p) => p.Tags);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The set after this run: the written policy replaces an inline policy of the same name. */

@@ -128,6 +128,19 @@ describe('reusing an existing user', () => {
   });
 });
 
+describe('reusing a user whose tags cannot be read', () => {
+  it("counts it as not s3-share's: --reuse-user is needed, unless an s3-share policy marks it", async () => {
+    account({ tags: OURS });
+    iam.on(ListUserTagsCommand).rejects(awsError('AccessDenied', 403, 'not authorized to perform: iam:ListUserTags'));
+    const r = await create(['photos', '--read-only', '--username', 'bob']);
+    expect(r.code).toBe(2);
+    expect(errorLines(r.stderr)[0]).toMatch(/add --reuse-user/);
+    account({ inline: { 's3-share.read-only.0123abcd': doc('s3:GetObject', 'arn:aws:s3:::photos/*') } });
+    iam.on(ListUserTagsCommand).rejects(awsError('AccessDenied', 403));
+    expect((await create(['photos', '--read-only', '--username', 'bob'])).code).toBe(0);
+  });
+});
+
 describe("an existing user's boundary", () => {
   it('is kept when the mode would default to another: said on stderr, no boundary call', async () => {
     account({ tags: OURS });
