@@ -71,7 +71,7 @@ export async function runLocalserver(buckets: string[], opts: LocalserverOptions
   const server = await import('../services/credentials/local-server');
   if (!server.isLoopbackHost(opts.host)) {
     reporter.warn(
-      `--host ${opts.host} is not a loopback address: anyone who can reach port ${opts.port} on it gets these credentials; use 127.0.0.1 unless that is meant`,
+      `--host ${opts.host} is not a loopback address: anyone who can reach ${opts.port ? `port ${opts.port}` : 'the port'} on it gets these credentials; use 127.0.0.1 unless that is meant`,
     );
   }
   const ctx = await awsContextFor(opts, io, reporter);
