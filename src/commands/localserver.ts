@@ -86,7 +86,8 @@ export async function runLocalserver(buckets: string[], opts: LocalserverOptions
   // Making the shared role is several calls: a signal in between must roll it back, not leave a
   // role without its policy. Once it exists there is nothing to clean up, and a signal simply
   // ends the server.
-  if (!(await server.temporaryRoleExists(iam))) io.interrupts.handle();
+  const makesRole = !(await server.temporaryRoleExists(iam));
+  if (makesRole) io.interrupts.handle();
   const issue = server.temporaryCredentialIssuer(
     clients,
     { buckets, mode, policy: document, durationSeconds: opts.duration, createBucket: false, bucketRegion: ctx.region },
@@ -96,6 +97,8 @@ export async function runLocalserver(buckets: string[], opts: LocalserverOptions
   );
   const cache = server.credentialCache(issue, { refreshBeforeMs: refreshBefore * 1000, reporter });
   const first = await cache.start();
+  // The role exists now: from here a signal just ends the server, quietly, as on later runs.
+  if (makesRole) io.interrupts.release();
   reporter.info(`the first credentials expire at ${first.Expiration.toISOString()}`);
   let running;
   try {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { fromProcess } from '@aws-sdk/credential-providers';
 import { REGION } from '../support/moto';
 import {
@@ -213,4 +214,16 @@ describeE2E('localserver on moto', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: bucket \S+ does not exist \(NoSuchBucket\)/m);
   }, 60_000);
+  test('on the first run in an account, once the role is made, a signal stops the server as quietly as later', async () => {
+    const { iam } = adminClients();
+    const RoleName = 's3-share-temporary';
+    for (const PolicyName of (await iam.send(new ListRolePoliciesCommand({ RoleName }))).PolicyNames ?? [])
+      await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
+    await iam.send(new DeleteRoleCommand({ RoleName }));
+    const server = await startServer([bucket, '--read-only', '-d', '15m']);
+    expect((await iam.send(new GetRoleCommand({ RoleName }))).Role?.RoleName).toBe(RoleName);
+    server.child.kill('SIGINT');
+    expect(await server.exited).toEqual({ code: 130, signal: null });
+    expect(server.stderr()).not.toMatch(/^error:|interrupted/m);
+  });
 });
