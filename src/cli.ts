@@ -24,6 +24,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['list-user-policies', async () => (await import('./commands/list-user-policies')).registerListUserPolicies],
   ['policy', async () => (await import('./commands/policy')).registerPolicy],
   ['create', async () => (await import('./commands/create')).registerCreate],
+  ['localserver', async () => (await import('./commands/localserver')).registerLocalserver],
   ['rotate-key', async () => (await import('./commands/rotate-key')).registerRotateKey],
   ['delete-user', async () => (await import('./commands/delete-user')).registerDeleteUser],
   ['grant-account', async () => (await import('./commands/grant-account')).registerGrantAccount],
