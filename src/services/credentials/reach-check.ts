@@ -29,7 +29,6 @@ import { describeAwsError, errorCode } from '../../aws/errors';
 import { OperationError, UsageError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
 import { describeExcess, findExcess, type Excess, type ExcessScope, type LabelledPolicy, type PolicySet } from '../../policies/access';
-import { namedPlaces } from '../../policies/named-places';
 import { decodePolicyDocument } from '../../policies/statements';
 import { managedDocumentCache } from '../users/managed-policy';
 
@@ -196,15 +195,7 @@ export interface ReachCheck {
  * --dry-run shows.
  */
 export function checkReach(check: ReachCheck, reporter: Reporter): Excess[] {
-  // Probe also where the principal's policies point: another bucket, another folder.
-  const named = namedPlaces([check.full]);
-  const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
-  const scope: ExcessScope = {
-    ...check.scope,
-    buckets: union(check.scope.buckets, named.buckets),
-    prefixes: check.scope.prefixes.length || named.prefixes.length ? union(check.scope.prefixes, named.prefixes) : [],
-  };
-  const excess = findExcess({ principal: check.principal, full: check.full, grant: check.grant, scope });
+  const excess = findExcess({ principal: check.principal, full: check.full, grant: check.grant, scope: check.scope });
   if (!excess.length) {
     reporter.info(`checked: ${check.who} can do nothing beyond this grant`);
     return excess;

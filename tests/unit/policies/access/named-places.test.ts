@@ -1,5 +1,5 @@
 // The places a principal's policies name, which the excess check probes besides its fixed ones.
-import { namedPlaces } from '../../../src/policies/named-places';
+import { namedPlaces } from '../../../../src/policies/access/named-places';
 
 const policy = (Resource: unknown, extra: Record<string, unknown> = {}) => ({
   label: 'p',

@@ -4,8 +4,8 @@
  * grants one specific other bucket ("partner-data/*") or another folder ("photos/bob/*") matches
  * neither. Pure: policy documents in, places out.
  */
-import type { PolicySet } from './access';
-import { asList, statementsOf } from './statements';
+import type { PolicySet } from './evaluate';
+import { asList, statementsOf } from '../statements';
 
 export interface NamedPlaces {
   buckets: string[];
