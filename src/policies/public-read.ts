@@ -22,7 +22,7 @@ export interface PublicReadFacts {
   /** Object Ownership; a string other than the three settings: why it could not be read. */
   ownership: string;
   /** The bucket ACL's grants; a string: why it could not be read. */
-  aclGrants: Array<{ Grantee?: { URI?: string }; Permission?: string }> | string;
+  aclGrants: Array<{ Grantee?: { URI?: string; Type?: string; ID?: string }; Permission?: string }> | string;
 }
 
 export interface PublicReadVerdict {
