@@ -50,7 +50,7 @@ export function publicReadVerdict(f: PublicReadFacts): PublicReadVerdict {
   if (readers === undefined) {
     return {
       publiclyReadable: null,
-      verdict: `cannot tell whether ${b} is public: its bucket policy could not be read (${f.policy as string}): run debug-bucket with credentials allowed s3:GetBucketPolicy`,
+      verdict: `cannot tell whether ${b} is public: its bucket policy could not be read (${f.policy as string})${/^AccessDenied/.test(f.policy as string) ? ': run debug-bucket with credentials allowed s3:GetBucketPolicy' : ''}`,
     };
   }
   if (readers.length) {
@@ -81,7 +81,7 @@ export function publicReadVerdict(f: PublicReadFacts): PublicReadVerdict {
     }
     return {
       publiclyReadable: null,
-      verdict: `cannot tell whether ${b} is public: ${policyPart}, but its ACL could not be read (${f.aclGrants}): run debug-bucket with credentials allowed s3:GetBucketAcl`,
+      verdict: `cannot tell whether ${b} is public: ${policyPart}, but its ACL could not be read (${f.aclGrants})${/^AccessDenied/.test(f.aclGrants) ? ': run debug-bucket with credentials allowed s3:GetBucketAcl' : ''}`,
     };
   }
   const open = f.aclGrants.filter((g) => EVERYONE.test(g.Grantee?.URI ?? '') && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));

@@ -16,6 +16,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { startMoto, type MotoServer } from '../support/moto';
 import { adminClients, createTestUser, describeE2E, motoState, runCli, uniqueName } from '../support/e2e';
@@ -60,7 +61,7 @@ describeE2E('set-bucket-policy and debug-bucket on moto', () => {
 
   beforeAll(async () => {
     const { s3 } = adminClients();
-    scratch = fs.mkdtempSync(path.join(require('os').tmpdir(), 'sbp-'));
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sbp-'));
     for (const Bucket of [bucket, blocked, bare]) await s3.send(new CreateBucketCommand({ Bucket }));
     keep = {
       Sid: 'KeepPartner',

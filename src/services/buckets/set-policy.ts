@@ -5,7 +5,7 @@
  * the same rollback-safe step as grant-account.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError } from '../../aws/errors';
+import { describeAwsError, errorCode } from '../../aws/errors';
 import { OperationError, UsageError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
 import {
@@ -20,7 +20,7 @@ import {
 } from '../../policies/bucket-policies';
 import { checkBucketPolicyTextSize, mergeStatements, parseBucketPolicy, type ExistingPolicy } from '../../policies/bucket-grants';
 import { readArrayElements, readObjectMembers } from '../../policies/policy-text';
-import type { Plan } from '../plan';
+import type { Plan, PlanStep } from '../plan';
 import { planPolicyChange, type PolicyChangeResult } from './cross-account';
 import { getBucketPolicyText } from './policy';
 import { readPublicAccessBlock } from './public-access-block';
@@ -98,8 +98,8 @@ export async function planSetBucketPolicy(s3: S3Client, input: SetBucketPolicyIn
     );
   }
 
-  const publicStatements = (change.policy?.Statement ?? []).filter(isPublicStatement);
-  if (change.changed && publicStatements.length) {
+  const publicNames = (change.policy?.Statement ?? []).flatMap((s, i) => (isPublicStatement(s) ? [s.Sid ?? `statement ${i + 1}`] : []));
+  if (change.changed && publicNames.length) {
     let block;
     try {
       block = await readPublicAccessBlock(s3, bucket);
@@ -109,7 +109,7 @@ export async function planSetBucketPolicy(s3: S3Client, input: SetBucketPolicyIn
         `could not read the Block Public Access settings of ${bucket} (${describeAwsError(err)}): S3 refuses a public policy if they block it`,
       );
     }
-    const names = publicStatements.map((s, i) => s.Sid ?? `statement ${i + 1}`).join(', ');
+    const names = publicNames.join(', ');
     if (block?.BlockPublicPolicy) {
       throw new OperationError(
         `bucket ${bucket} blocks public bucket policies (Block Public Access BlockPublicPolicy is on) and this policy is public (${names}): turn that off first with ${PAB_HINT(bucket)}, or leave the public statement out`,
@@ -128,5 +128,30 @@ export async function planSetBucketPolicy(s3: S3Client, input: SetBucketPolicyIn
     Bucket: bucket,
     Source: source.kind,
   } as { Bucket: string; Source: SetBucketPolicyResult['Source'] });
+  if (publicNames.length) plan.steps = plan.steps.map((s) => (s.operation === 'PutBucketPolicy' ? explainPublicRefusal(s, bucket) : s));
   return { ...plan, diff };
+}
+
+/**
+ * S3 answers a public policy that Block Public Access forbids with a bare AccessDenied, the same
+ * answer as for credentials without s3:PutBucketPolicy; the account's settings, which this bucket's
+ * reading cannot see, are the usual cause. Say both, and what to check.
+ */
+function explainPublicRefusal(s: PlanStep, bucket: string): PlanStep {
+  return {
+    ...s,
+    run: async (results) => {
+      try {
+        return await s.run(results);
+      } catch (err) {
+        if (errorCode(err) !== 'AccessDenied') throw err;
+        const e = new OperationError(
+          `S3 refused the public policy (AccessDenied): either Block Public Access of the account (aws s3control get-public-access-block --account-id ID) or of the bucket has BlockPublicPolicy on, or these credentials may not call s3:PutBucketPolicy; for the bucket: ${PAB_HINT(bucket)}`,
+          'AccessDenied',
+        );
+        (e as Error & { cause?: unknown }).cause = err;
+        throw e;
+      }
+    },
+  };
 }

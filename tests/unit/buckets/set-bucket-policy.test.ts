@@ -153,6 +153,24 @@ describe('set-bucket-policy --allow-all-get', () => {
     expect(s3.commandCalls(DeleteBucketPolicyCommand)).toHaveLength(0);
   });
 
+  it('AccessDenied on a public policy names both causes: Block Public Access (account or bucket) and the permission', async () => {
+    s3.on(PutBucketPolicyCommand).rejects(awsError('AccessDenied', 403, 'Access Denied'));
+    const r = await cli(['photos', '--allow-all-get']);
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r.stderr)).toMatch(
+      /failed: S3 refused the public policy \(AccessDenied\): either Block Public Access of the account .* or of the bucket has BlockPublicPolicy on, or these credentials may not call s3:PutBucketPolicy; for the bucket: s3-share set-public-access-block photos --block-public-policy false/,
+    );
+  });
+
+  it('AccessDenied on a policy that is not public is the usual access-denied line', async () => {
+    s3.on(PutBucketPolicyCommand).rejects(awsError('AccessDenied', 403, 'Access Denied'));
+    const p = file('private.json', { Version: '2012-10-17', Statement: [KEEP] });
+    const r = await cli(['photos', '--policy-file', p]);
+    expect(r.code).toBe(1);
+    expect(oneErrorLine(r.stderr)).not.toMatch(/public policy/);
+    expect(oneErrorLine(r.stderr)).toMatch(/AccessDenied/);
+  });
+
   it.each([
     ['a policy', STORED],
     ['no policy', undefined],
