@@ -30,6 +30,8 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['grant-account', async () => (await import('./commands/grant-account')).registerGrantAccount],
   ['revoke-account', async () => (await import('./commands/revoke-account')).registerRevokeAccount],
   ['get-bucket-policy', async () => (await import('./commands/get-bucket-policy')).registerGetBucketPolicy],
+  ['set-bucket-policy', async () => (await import('./commands/set-bucket-policy')).registerSetBucketPolicy],
+  ['debug-bucket', async () => (await import('./commands/debug-bucket')).registerDebugBucket],
   ['get-cors-policy', async () => (await import('./commands/get-cors-policy')).registerGetCorsPolicy],
   ['set-cors-policy', async () => (await import('./commands/set-cors-policy')).registerSetCorsPolicy],
   ['get-public-access-block', async () => (await import('./commands/get-public-access-block')).registerGetPublicAccessBlock],
