@@ -19,6 +19,17 @@ export const COMMANDS_NOT_YET_ON_THIS_BRANCH: readonly string[] = ['set-bucket-p
  */
 export const SPELLINGS_NOT_YET_ON_THIS_BRANCH: readonly string[] = ['get-objects -p'];
 
+/**
+ * Forms that s3-share accepts but with another meaning, being changed on another branch: here the
+ * test expects them to differ, and fails once they do the same thing. Empty after merging.
+ */
+export const BEHAVIOURS_NOT_YET_ON_THIS_BRANCH: ReadonlyArray<{ label: string; why: string }> = [
+  {
+    label: 'flag: get-objects --pattern',
+    why: "s3-credentials matches with fnmatch, where '*' also matches '/'; s3-share's '*' stays within a folder",
+  },
+];
+
 /** A long-running server: only that its command line parses is checked (it is killed after a moment). */
 export const PARSE_ONLY_COMMANDS: readonly string[] = ['localserver'];
 
@@ -132,7 +143,8 @@ export const BASES: Record<string, CommandBase> = {
   'put-objects': { positional: (c) => [c.bucket, 'one.txt', 'two.txt'] },
   'set-bucket-policy': { positional: (c) => [c.bucket], defaults: () => ({ '--allow-all-get': [] }) },
   'set-cors-policy': bucketOnly,
-  'set-public-access-block': bucketOnly,
+  // Both programs refuse a call that sets nothing.
+  'set-public-access-block': { positional: (c) => [c.bucket], defaults: () => ({ '--block-public-acls': ['false'] }) },
   whoami: { positional: () => [] },
 };
 
@@ -222,7 +234,7 @@ export const FLAG_USES: Record<string, (c: FormContext) => FlagUse> = {
   'set-public-access-block --ignore-public-acls': () => ({ values: ['false'] }),
   'set-public-access-block --block-public-policy': () => ({ values: ['false'] }),
   'set-public-access-block --restrict-public-buckets': () => ({ values: ['false'] }),
-  'set-public-access-block --allow-public-access': () => ({}),
+  'set-public-access-block --allow-public-access': () => ({ drop: ['--block-public-acls'] }),
 };
 
 /**
