@@ -402,9 +402,9 @@ describeE2E('s3-credentials compatibility: every documented invocation form, on 
     const parseOnly = PARSE_ONLY_COMMANDS.includes(form.command);
     const r = await runCli(args, { cwd: c.dir, input: form.input, env: built.env, timeoutMs: parseOnly ? 4000 : 30_000 });
     // Failure messages name the command line, but never a secret in it.
-    const secret = (a: string, i: number) => ['--secret-key', '--session-token'].includes(args[i - 1] ?? '');
+    const secret = (i: number) => ['--secret-key', '--session-token'].includes(args[i - 1] ?? '');
     const shown = `${form.label} (s3-share ${args
-      .map((a, i) => (secret(a, i) ? '***' : a))
+      .map((a, i) => (secret(i) ? '***' : a))
       .join(' ')
       .slice(0, 160)})`;
     const safer = SAFER_BY_DESIGN.find((s) => s.label.test(form.label));
