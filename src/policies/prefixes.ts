@@ -75,7 +75,7 @@ function foldKey(s: Statement): { key: string; operator: string; values: unknown
  */
 export function foldPrefixConditions(documents: readonly PolicyDocument[]): PolicyDocument[] {
   const folded = new Map<string, { statement: Statement; operator: string; values: unknown[] }>();
-  const out = documents.map((doc) => ({
+  return documents.map((doc) => ({
     ...doc,
     Statement: doc.Statement.flatMap((s) => {
       const k = foldKey(s);
@@ -91,5 +91,4 @@ export function foldPrefixConditions(documents: readonly PolicyDocument[]): Poli
       return [];
     }),
   }));
-  return out;
 }
