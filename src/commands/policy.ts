@@ -43,16 +43,19 @@ export async function runPolicy(buckets: string[], opts: PolicyCommandOptions, i
   for (const notice of notices) reporter.info(notice);
   // Printed for a managed policy at most; over a user's inline budget it still has a use.
   const size = checkPolicySize(document, 'managed');
-  if (size > POLICY_SIZE_LIMITS['user-inline'] && (opts.prefix?.length ?? 0) > 1) {
-    // The same check create makes, as a warning: it names how many of the prefixes would fit.
-    const overInline = await renderPolicy(spec, { target: 'user-inline' }).then(
-      () => undefined,
-      (err: unknown) => (err instanceof UsageError ? err.message : undefined),
-    );
-    if (overInline) reporter.warn(`${overInline}; as printed, it fits only a managed policy`);
-  } else if (size > POLICY_SIZE_LIMITS['user-inline']) {
+  if (size > POLICY_SIZE_LIMITS['user-inline']) {
+    // With several prefixes, the check create makes names how many of them would fit inline.
+    const howManyFit =
+      (opts.prefix?.length ?? 0) > 1
+        ? await renderPolicy(spec, { target: 'user-inline' }).then(
+            () => undefined,
+            (err: unknown) => (err instanceof UsageError ? err.message : undefined),
+          )
+        : undefined;
     reporter.warn(
-      `the policy is ${size.toLocaleString('en-US')} characters (not counting whitespace), over the 2,048 limit of a user's inline policies and of a session policy: it fits only a managed policy; share fewer buckets per user to fit`,
+      howManyFit
+        ? `${howManyFit}; as printed, it fits only a managed policy`
+        : `the policy is ${size.toLocaleString('en-US')} characters (not counting whitespace), over the 2,048 limit of a user's inline policies and of a session policy: it fits only a managed policy; share fewer buckets per user to fit`,
     );
   }
   io.stdout.write(formatObject(document, opts.nl));

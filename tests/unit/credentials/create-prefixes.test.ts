@@ -85,3 +85,12 @@ it('policy: over the managed limit too, a usage error naming how many fit', asyn
     /^error: the policy for 200 prefixes is .* over the 6,144-character limit of a managed policy: only \d+ of the 200 prefixes fit/,
   );
 });
+
+it('policy: when not even one of the folders fits inline, it still warns, with the general advice', async () => {
+  const buckets = Array.from({ length: 20 }, (_, i) => `bucket-number-${i + 10}`);
+  const r = await runCli(['policy', ...buckets, '--prefix', 'alice/', '--prefix', 'bob/', '--nl']);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(
+    /^warning: the policy is [\d,]+ characters .* it fits only a managed policy; share fewer buckets per user to fit\n$/,
+  );
+});
