@@ -5,6 +5,7 @@
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { POLICY_SIZE_LIMITS, policySize, type PolicyDocument } from '../../../src/policies/documents';
+import { grantedPrefixes, listablePrefixes } from '../../../src/policies/prefix-grants';
 import { foldPrefixConditions, normalizePrefixes } from '../../../src/policies/prefixes';
 import { renderPolicy, type AccessMode } from '../../../src/policies/templates';
 import { UsageError } from '../../../src/errors';
@@ -155,6 +156,20 @@ describe('the document for several prefixes', () => {
         'prefix team/shared/ is inside team/, which already covers it; granted team/ only',
       ],
     });
+  });
+
+  it('reads back as both folders, for delete-user --delete-objects and for explaining a refused listing', async () => {
+    const { document } = await renderPolicy({ buckets: ['photos', 'videos'], mode: 'read-write', prefixes: ['alice/', 'team/shared/'] });
+    expect(grantedPrefixes([document])).toEqual({
+      targets: [
+        { Bucket: 'photos', Prefix: 'alice/' },
+        { Bucket: 'photos', Prefix: 'team/shared/' },
+        { Bucket: 'videos', Prefix: 'alice/' },
+        { Bucket: 'videos', Prefix: 'team/shared/' },
+      ],
+      refusals: [],
+    });
+    expect(listablePrefixes([document], 'videos')).toEqual(['alice/', 'team/shared/']);
   });
 
   it('refuses a bad folder among several, naming it', async () => {
