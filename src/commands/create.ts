@@ -125,8 +125,9 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
   if (opts.username !== undefined) validateIamName(opts.username, '--username');
   if (opts.role !== undefined) validateIamName(opts.role, '--role');
   const password = opts.password === '-' ? await readStdinLine(io) : undefined;
-  const { normalizePrefix } = await import('../policies/prefix');
-  const prefix = opts.prefix?.length ? normalizePrefix(opts.prefix[0]!).prefix : undefined; // the console link and key probe use the first
+  const { normalizePrefixes } = await import('../policies/prefixes');
+  const { prefixes } = normalizePrefixes(opts.prefix ?? []);
+  const prefix = prefixes[0]; // the console link and key probe use the first
 
   const ctx = await awsContextFor(opts, io, reporter);
   const wait = shouldWait(opts, io);
@@ -157,6 +158,7 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
         website: opts.website,
         bucketOwner: opts.bucketOwner,
         prefix,
+        prefixes,
         wait: wait
           ? {
               timeoutMs: waitTimeoutSeconds(opts) * 1000,

@@ -11,24 +11,19 @@ import type { InvocationForm } from './s3-credentials-help';
  * merging those branches, empty this list: the test then runs their forms, and fails while any
  * of them is still listed here.
  */
-export const COMMANDS_NOT_YET_ON_THIS_BRANCH: readonly string[] = ['set-bucket-policy', 'debug-bucket', 'localserver'];
+export const COMMANDS_NOT_YET_ON_THIS_BRANCH: readonly string[] = [];
 
 /**
  * Flag spellings that other branches are adding to commands that exist here (the command runs;
  * only this spelling is not accepted yet). Same rule: empty after merging.
  */
-export const SPELLINGS_NOT_YET_ON_THIS_BRANCH: readonly string[] = ['get-objects -p'];
+export const SPELLINGS_NOT_YET_ON_THIS_BRANCH: readonly string[] = [];
 
 /**
  * Forms that s3-share accepts but with another meaning, being changed on another branch: here the
  * test expects them to differ, and fails once they do the same thing. Empty after merging.
  */
-export const BEHAVIOURS_NOT_YET_ON_THIS_BRANCH: ReadonlyArray<{ label: string; why: string }> = [
-  {
-    label: 'flag: get-objects --pattern',
-    why: "s3-credentials matches with fnmatch, where '*' also matches '/'; s3-share's '*' stays within a folder",
-  },
-];
+export const BEHAVIOURS_NOT_YET_ON_THIS_BRANCH: ReadonlyArray<{ label: string; why: string }> = [];
 
 /** A long-running server: only that its command line parses is checked (it is killed after a moment). */
 export const PARSE_ONLY_COMMANDS: readonly string[] = ['localserver'];

@@ -32,8 +32,10 @@ export interface CreateInput extends BucketRequest {
   /** The barren-user pattern: the policy goes on this new role, the user may only assume it. */
   role?: string;
   console?: ConsoleLogin;
-  /** The folder a prefix user is limited to ("alice/"): its console link opens there. */
+  /** The first folder a prefix user is limited to ("alice/"): its console link opens there. */
   prefix?: string;
+  /** Every folder of the grant (several --prefix), for its tags and the reach check; default [prefix]. */
+  prefixes?: string[];
   /** Wait until the new key works before delivering it (IAM users only); never fails the run. */
   wait?: { timeoutMs: number; probes(creds: IssuedCredentials): Promise<Probe[]>; signal?: AbortSignal };
   /** The last step: hand the credentials over; absent, the caller gets them from the results. */

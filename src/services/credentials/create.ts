@@ -94,7 +94,7 @@ async function planGrant(clients: CreateClients, input: CreateInput, reporter: R
   if (input.durationSeconds !== undefined) return temporaryPlan(clients, input, me, steps, reporter);
 
   const { iam } = clients;
-  const prefixes = input.prefix ? [input.prefix] : [];
+  const prefixes = input.prefixes ?? (input.prefix ? [input.prefix] : []);
   const tags = creationTags({ mode: input.mode, buckets: input.buckets, prefixes }, new Date());
   const existing = await existingUser(iam, userName);
   const userArn = existing?.Arn ?? `arn:${me.partition}:iam::${me.account}:user/${userName}`;

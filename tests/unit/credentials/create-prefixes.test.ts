@@ -50,6 +50,9 @@ it('two --prefix values: one inline policy whose ListBucket and object statement
   expect(list.Condition).toEqual({ StringLike: { 's3:prefix': ['alice/*', 'team/shared/*'] } });
   const read = doc.Statement.find((s) => s.Sid === 'ReadObjectsInPrefix')!;
   expect(read.Resource).toEqual(['arn:aws:s3:::photos/alice/*', 'arn:aws:s3:::photos/team/shared/*']);
+  // The grant tag names every folder, not only the first.
+  const tags = iam.commandCalls(CreateUserCommand)[0]!.args[0].input.Tags ?? [];
+  expect(tags.find((t) => t.Key === 's3-share:grant')?.Value).toBe('read-only photos/alice/ photos/team/shared/');
 });
 
 it('more folders than a user inline policy holds: a usage error naming how many fit, before any AWS call', async () => {
