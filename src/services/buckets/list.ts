@@ -97,7 +97,9 @@ export async function* listBuckets(s3: S3Client, input: ListBucketsInput, missin
   if (wanted) missing.push(...[...wanted].filter((n) => !found.has(n)));
 }
 
-const DETAIL_ERRORS_TOLERATED = new Set(['AccessDenied', 'NotImplemented', 'MethodNotAllowed']);
+// NoSuchBucket: the bucket was deleted between ListBuckets and its details; the listing is still
+// right about the others, so that bucket's record says so instead of failing them all.
+const DETAIL_ERRORS_TOLERATED = new Set(['AccessDenied', 'NotImplemented', 'MethodNotAllowed', 'NoSuchBucket']);
 
 async function bucketDetails(
   s3: S3Client,

@@ -85,6 +85,27 @@ describe('listBuckets', () => {
     expect(b.Acl).toBeUndefined();
   });
 
+  it('keeps listing when a bucket is deleted while its details are read, and says so in its record', async () => {
+    for (const command of [
+      GetBucketLocationCommand,
+      GetBucketVersioningCommand,
+      GetPublicAccessBlockCommand,
+      GetBucketPolicyCommand,
+      GetBucketAclCommand,
+      GetBucketWebsiteCommand,
+    ])
+      s3Mock.on(command).rejects(awsError('NoSuchBucket', 404));
+    const [a] = await all(listBuckets(s3, { names: ['a'], details: true, concurrency: 4 }));
+    expect(a!.DetailErrors).toEqual({
+      Region: 'NoSuchBucket',
+      Versioning: 'NoSuchBucket',
+      PublicAccessBlock: 'NoSuchBucket',
+      HasBucketPolicy: 'NoSuchBucket',
+      Acl: 'NoSuchBucket',
+      Website: 'NoSuchBucket',
+    });
+  });
+
   it('fails on errors that are not about one detail', async () => {
     s3Mock.on(GetBucketLocationCommand).rejects(awsError('ExpiredToken'));
     s3Mock.on(GetBucketVersioningCommand).resolves({});
