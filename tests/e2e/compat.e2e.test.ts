@@ -13,6 +13,7 @@ import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
   GetBucketCorsCommand,
+  GetBucketPolicyCommand,
   GetObjectCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
@@ -263,6 +264,24 @@ const CHECKS: Record<string, Check> = {
       if (uploaded === dry) return `${key} ${dry ? 'was uploaded by a dry run' : `does not hold the local ${local}`}`;
     }
     return undefined;
+  },
+  async 'set-bucket-policy'(_r, args, c, admin) {
+    if (args.includes('--dry-run')) return undefined;
+    const text = (await admin.s3.send(new GetBucketPolicyCommand({ Bucket: c.bucket }))).Policy ?? '{}';
+    const statements = (JSON.parse(text) as { Statement?: Array<Record<string, unknown>> }).Statement ?? [];
+    const sid = args.includes('--policy-file') ? 'CompatRead' : 'AllowAllGetObject';
+    const got = statements.find((s) => s.Sid === sid);
+    if (!got) return `the stored policy has no ${sid} statement`;
+    const anyone = got.Principal === '*' || (got.Principal as { AWS?: unknown } | undefined)?.AWS === '*';
+    const one = (v: unknown) => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+    return anyone && one(got.Action) === 's3:GetObject' && one(got.Resource) === `arn:aws:s3:::${c.bucket}/*`
+      ? undefined
+      : `${sid} does not let anyone GetObject on ${c.bucket}/*: ${JSON.stringify(got)}`;
+  },
+  async 'debug-bucket'(r) {
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    const missing = ['BucketAcl', 'BucketPolicyStatus', 'BucketPublicAccessBlock'].filter((k) => !(k in out));
+    return missing.length ? `printed no ${missing.join(', ')}` : undefined;
   },
   async 'set-cors-policy'(_r, args, c, admin) {
     const rules = (await admin.s3.send(new GetBucketCorsCommand({ Bucket: c.bucket }))).CORSRules ?? [];

@@ -94,7 +94,7 @@ describe('listBuckets', () => {
       GetBucketAclCommand,
       GetBucketWebsiteCommand,
     ])
-      s3Mock.on(command).rejects(awsError('NoSuchBucket', 404));
+      s3Mock.on(command).rejects(awsError('NoSuchBucket'));
     const [a] = await all(listBuckets(s3, { names: ['a'], details: true, concurrency: 4 }));
     expect(a!.DetailErrors).toEqual({
       Region: 'NoSuchBucket',
