@@ -1,0 +1,212 @@
+/**
+ * What one principal can do in one bucket (or under one prefix of it): list, read, write, delete,
+ * and change the bucket's policy or ACL, each yes / no / conditional, plus the narrowest prefix that
+ * bounds its reach there.
+ *
+ * A bucket's keys cannot be enumerated, so the answer is probed: the keys and list prefixes that
+ * the principal's policies and the bucket policy name (a pattern `alice/*` gives the key `alice/x`
+ * and the prefix `alice/`; `${aws:username}` is the user's name), plus one key right under the
+ * scope. A capability is the best answer over those probes: "yes" means it can do that on at least
+ * some keys within its reach, never that every key is open to it. Deny beats nothing here: a
+ * capability is "no" only when every probe is denied, so the table never looks safer than the
+ * policies are.
+ */
+import { evaluate, type AccessAnswer, type PolicySet } from './evaluate';
+
+export const CAPABILITIES = ['list', 'read', 'write', 'delete', 'policy'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+export type Level = 'yes' | 'no' | 'conditional';
+
+export interface Subject {
+  /** Request ARN (user, or role session); undefined: the public. */
+  principal?: string;
+  roleArn?: string;
+  /** For ${aws:username} in patterns. */
+  userName?: string;
+}
+
+export interface BucketReach {
+  bucket: string;
+  /** The narrowest prefix that bounds the principal's reach ("" : the whole bucket). */
+  prefix: string;
+  capabilities: Record<Capability, Level>;
+  /** Labels of the policies whose statements decided a yes or conditional. */
+  decidedBy: string[];
+  /** Context keys a conditional answer depends on. */
+  conditions: string[];
+}
+
+export interface ReachInput {
+  subject: Subject;
+  policies: PolicySet;
+  partition: string;
+  /** The account that owns the bucket. */
+  account: string;
+  bucket: string;
+  /** Only keys under this prefix count ("": the whole bucket). */
+  scope: string;
+  now: Date;
+  /**
+   * What the public may do for the same request. A probe the public may do as well (or better)
+   * does not count for this principal: that access is the bucket's, shown once on the public's row,
+   * and would otherwise widen every principal's reach to the public prefixes.
+   */
+  publicDecision?: (action: string, resource: string, context: Record<string, string>) => AccessAnswer['decision'];
+}
+
+const OBJECT_ACTIONS: Record<'read' | 'write' | 'delete', string[]> = {
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject'],
+  delete: ['s3:DeleteObject'],
+};
+const POLICY_ACTIONS = ['s3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutBucketAcl'];
+const PROBE = 's3-share-probe';
+
+const RANK: Record<AccessAnswer['decision'], number> = { Deny: 0, Conditional: 1, Allow: 2 };
+const LEVEL: Record<AccessAnswer['decision'], Level> = { Deny: 'no', Conditional: 'conditional', Allow: 'yes' };
+
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const strings = (v: unknown) => asList(v).filter((x): x is string => typeof x === 'string');
+
+/** The text before the first wildcard or policy variable. */
+const literalPrefix = (pattern: string) => /^[^*?$]*/.exec(pattern)![0];
+
+function documentsOf(policies: PolicySet): unknown[] {
+  return [
+    ...(policies.inline ?? []),
+    ...(policies.managed ?? []),
+    ...(policies.groups ?? []).flatMap((g) => [...g.inline, ...g.managed]),
+    ...(policies.boundary ? [policies.boundary] : []),
+    ...(policies.sessionPolicy ? [policies.sessionPolicy] : []),
+    ...(policies.bucketPolicy ? [policies.bucketPolicy] : []),
+  ].map((p) => p.document);
+}
+
+function statementsOf(document: unknown): Record<string, unknown>[] {
+  if (!document || typeof document !== 'object') return [];
+  return asList((document as { Statement?: unknown }).Statement).filter((s): s is Record<string, unknown> => !!s && typeof s === 'object');
+}
+
+const bucketGlob = (pattern: string, bucket: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(bucket);
+
+interface Probes {
+  /** Object keys, each with the literal prefix it stands for. */
+  keys: Map<string, string>;
+  /** s3:prefix values for ListBucket (undefined: no prefix, a listing of the whole bucket). */
+  listPrefixes: Set<string | undefined>;
+}
+
+/** The keys and list prefixes worth asking about, from every pattern the policies name. */
+function probesFor(input: ReachInput): Probes {
+  const { bucket, scope, subject } = input;
+  const keys = new Map<string, string>([[`${scope}${PROBE}`, scope]]);
+  const listPrefixes = new Set<string | undefined>([scope === '' ? undefined : scope]);
+  const withUser = (s: string) => (subject.userName ? s.replace(/\$\{aws:username\}/gi, subject.userName) : s);
+  const addKey = (keyPattern: string) => {
+    const kp = withUser(keyPattern);
+    const lit = literalPrefix(kp);
+    if (lit.startsWith(scope)) keys.set(kp.replace(/\$\{[^}]*\}/g, 'x').replace(/[*?]/g, 'x'), lit);
+    else if (scope.startsWith(lit)) keys.set(`${scope}${PROBE}`, scope);
+  };
+  const addListPrefix = (value: string) => {
+    const lit = literalPrefix(withUser(value));
+    if (lit.startsWith(scope)) listPrefixes.add(lit);
+    else if (scope.startsWith(lit)) listPrefixes.add(scope);
+  };
+  for (const document of documentsOf(input.policies)) {
+    for (const s of statementsOf(document)) {
+      for (const r of [...strings(s.Resource), ...strings(s.NotResource)]) {
+        const m = /^arn:[^:]*:s3:::([^/]*)\/(.*)$/.exec(r);
+        if (m && bucketGlob(m[1]!, bucket)) addKey(m[2]!);
+        // A bucket part with a wildcard and no key part ("arn:aws:s3:::*", "*") names keys too.
+        else if (r === '*' || /^arn:[^:]*:s3:::[^/]*\*[^/]*$/.test(r)) addKey('*');
+      }
+      const condition = s.Condition;
+      if (condition && typeof condition === 'object') {
+        for (const block of Object.values(condition as Record<string, unknown>)) {
+          if (!block || typeof block !== 'object') continue;
+          for (const [key, values] of Object.entries(block as Record<string, unknown>)) {
+            if (key.toLowerCase() === 's3:prefix') for (const v of strings(values)) addListPrefix(v);
+          }
+        }
+      }
+    }
+  }
+  return { keys, listPrefixes };
+}
+
+interface Best {
+  answer?: AccessAnswer;
+  /** Literal prefixes of the probes that were not denied. */
+  reached: string[];
+}
+
+function longestCommonPrefix(values: readonly string[]): string {
+  if (!values.length) return '';
+  let prefix = values[0]!;
+  for (const v of values) while (!v.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
+}
+
+/** The principal's reach in the bucket; undefined when it can do nothing there. */
+export function reachIn(input: ReachInput): BucketReach | undefined {
+  const { subject, policies, partition, account, bucket, now } = input;
+  const bucketArn = `arn:${partition}:s3:::${bucket}`;
+  const base = { 'aws:SecureTransport': 'true', 'aws:CurrentTime': now.toISOString() };
+  const ask = (action: string, resource: string, context: Record<string, string> = {}): AccessAnswer => {
+    const answer = evaluate(
+      {
+        principal: subject.principal,
+        roleArn: subject.roleArn,
+        action,
+        resource,
+        resourceAccount: account,
+        context: { ...base, ...context },
+      },
+      policies,
+    );
+    if (answer.decision === 'Deny' || !input.publicDecision) return answer;
+    return RANK[input.publicDecision(action, resource, context)] >= RANK[answer.decision] ? { decision: 'Deny', reasons: [] } : answer;
+  };
+  const probes = probesFor(input);
+  const results = {} as Record<Capability, Best>;
+  const consider = (best: Best, answer: AccessAnswer, lit: string) => {
+    if (answer.decision === 'Deny') return;
+    best.reached.push(lit);
+    if (!best.answer || RANK[answer.decision] > RANK[best.answer.decision]) best.answer = answer;
+  };
+  for (const capability of ['read', 'write', 'delete'] as const) {
+    const best: Best = { reached: [] };
+    for (const [key, lit] of probes.keys)
+      for (const action of OBJECT_ACTIONS[capability]) consider(best, ask(action, `${bucketArn}/${key}`), lit);
+    results[capability] = best;
+  }
+  const list: Best = { reached: [] };
+  for (const prefix of probes.listPrefixes) {
+    consider(list, ask('s3:ListBucket', bucketArn, prefix === undefined ? {} : { 's3:prefix': prefix }), prefix ?? '');
+  }
+  results.list = list;
+  const policy: Best = { reached: [] };
+  for (const action of POLICY_ACTIONS) consider(policy, ask(action, bucketArn), input.scope);
+  results.policy = policy;
+
+  if (CAPABILITIES.every((c) => !results[c].answer)) return undefined;
+  const reached = CAPABILITIES.filter((c) => c !== 'policy').flatMap((c) => results[c].reached);
+  const answers = CAPABILITIES.map((c) => results[c].answer).filter((a): a is AccessAnswer => !!a);
+  return {
+    bucket,
+    prefix: reached.length ? longestCommonPrefix(reached) : input.scope,
+    capabilities: Object.fromEntries(CAPABILITIES.map((c) => [c, LEVEL[results[c].answer?.decision ?? 'Deny']])) as Record<
+      Capability,
+      Level
+    >,
+    decidedBy: [...new Set(answers.flatMap((a) => a.reasons.filter((r) => r.effect === 'Allow').map((r) => r.policy)))],
+    conditions: [...new Set(answers.flatMap((a) => a.unresolvedKeys ?? []))].sort(),
+  };
+}

@@ -1,0 +1,333 @@
+/**
+ * Who can reach what, over a whole account snapshot: the rows of `access BUCKET[/PREFIX]` and
+ * `access --user/--role NAME`, and the findings of `access --check`. Pure.
+ */
+import {
+  bucketPolicyOf,
+  grantSetFor,
+  isS3SharePrincipal,
+  missingParts,
+  policySetFor,
+  requestArn,
+  type AccountIndex,
+  type SnapshotBucket,
+  type SnapshotPrincipal,
+} from './account';
+import { CAPABILITIES, reachIn, type BucketReach, type Capability, type Level, type ReachInput, type Subject } from './capabilities';
+import { evaluate, type AccessAnswer, type LabelledPolicy, type PolicySet } from './evaluate';
+import { describeExcess, findExcess } from './excess';
+import { principalEntries } from './matching';
+import { TAG_GRANT } from '../ownership';
+
+export type PrincipalType = 'user' | 'role' | 'account' | 'public';
+
+export interface AccessRow extends BucketReach {
+  principal: string;
+  type: PrincipalType;
+  arn?: string;
+  madeByS3Share: boolean;
+  /** What the snapshot could not see for this row ("" when complete). */
+  incomplete: string;
+}
+
+interface Candidate {
+  subject: Subject;
+  name: string;
+  type: PrincipalType;
+  arn?: string;
+  principal?: SnapshotPrincipal;
+  /** Identity policies for a principal outside the account (unknown: assumed to allow). */
+  foreign?: LabelledPolicy;
+}
+
+/** Another account's own policies are not visible: they are assumed to allow, so only the bucket policy limits them. */
+const assumedForeign = (who: string): LabelledPolicy => ({
+  label: `${who}'s own policies (not visible: assumed to allow)`,
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+});
+
+/** Principals outside the account that the bucket policy names (accounts, their users or roles). */
+function foreignCandidates(index: AccountIndex, bucket: SnapshotBucket | undefined): Candidate[] {
+  const { account, partition } = index.snapshot;
+  const out = new Map<string, Candidate>();
+  const document = bucket?.policy as { Statement?: unknown } | null | undefined;
+  const statements = document ? (Array.isArray(document.Statement) ? document.Statement : [document.Statement]) : [];
+  for (const s of statements) {
+    if (!s || typeof s !== 'object') continue;
+    for (const entry of principalEntries((s as { Principal?: unknown }).Principal)) {
+      const root = /^(?:arn:[^:]+:iam::)?(\d{12})(?::root)?$/.exec(entry);
+      if (root) {
+        if (root[1] === account || out.has(root[1]!)) continue;
+        const who = `account ${root[1]}`;
+        out.set(root[1]!, {
+          subject: { principal: `arn:${partition}:iam::${root[1]}:user/${'s3-share-probe'}` },
+          name: who,
+          type: 'account',
+          arn: `arn:${partition}:iam::${root[1]}:root`,
+          foreign: assumedForeign(who),
+        });
+        continue;
+      }
+      const named = /^arn:([^:]+):iam::(\d{12}):(user|role)\/(?:.*\/)?([^/]+)$/.exec(entry);
+      if (!named || named[2] === account || out.has(entry)) continue;
+      const subject: Subject =
+        named[3] === 'user'
+          ? { principal: entry, userName: named[4] }
+          : { principal: `arn:${named[1]}:sts::${named[2]}:assumed-role/${named[4]}/s3-share-access`, roleArn: entry };
+      out.set(entry, { subject, name: entry, type: 'account', arn: entry, foreign: assumedForeign(`account ${named[2]}`) });
+    }
+  }
+  return [...out.values()];
+}
+
+function accountCandidates(index: AccountIndex): Candidate[] {
+  return index.snapshot.principals.map((p) => ({
+    subject: { ...requestArn(index.snapshot, p), ...(p.kind === 'user' ? { userName: p.name } : {}) },
+    name: p.name,
+    type: p.kind,
+    arn: p.arn,
+    principal: p,
+  }));
+}
+
+const PUBLIC: Candidate = { subject: {}, name: '(anyone)', type: 'public' };
+
+function policiesOf(index: AccountIndex, c: Candidate, bucket: SnapshotBucket | undefined): PolicySet {
+  if (c.principal) return policySetFor(index, c.principal, bucket);
+  const bucketPolicy = bucketPolicyOf(bucket);
+  return { ...(c.foreign ? { inline: [c.foreign] } : {}), ...(bucketPolicy ? { bucketPolicy } : {}) };
+}
+
+function incompleteFor(index: AccountIndex, c: Candidate, bucket: SnapshotBucket | undefined): string {
+  const notes: string[] = [];
+  if (index.snapshot.incomplete.length) notes.push('account partly unreadable (see the warnings)');
+  if (bucket?.error) notes.push(`bucket policy unreadable (${bucket.error})`);
+  if (!bucket) notes.push('bucket not in the snapshot');
+  if (c.principal) notes.push(...missingParts(index, c.principal));
+  if (c.principal?.boundary && !index.policies.has(c.principal.boundary)) notes.push('boundary unreadable');
+  if (!c.principal && c.type !== 'public' && c.type !== 'account') notes.push('principal not in the snapshot');
+  return [...new Set(notes)].join('; ');
+}
+
+/** The public's decision for a request to the bucket, remembered: every principal asks the same few. */
+function publicDecisions(index: AccountIndex, bucket: SnapshotBucket | undefined, now: Date): PublicDecision {
+  const bucketPolicy = bucketPolicyOf(bucket);
+  const cache = new Map<string, AccessAnswer['decision']>();
+  return (action, resource, context) => {
+    if (!bucketPolicy) return 'Deny';
+    const key = `${action} ${resource} ${context['s3:prefix'] ?? ''}`;
+    let decision = cache.get(key);
+    if (decision === undefined) {
+      decision = evaluate(
+        {
+          action,
+          resource,
+          resourceAccount: index.snapshot.account,
+          context: { 'aws:SecureTransport': 'true', 'aws:CurrentTime': now.toISOString(), ...context },
+        },
+        { bucketPolicy },
+      ).decision;
+      cache.set(key, decision);
+    }
+    return decision;
+  };
+}
+
+type PublicDecision = NonNullable<ReachInput['publicDecision']>;
+
+function rowFor(
+  index: AccountIndex,
+  c: Candidate,
+  bucketName: string,
+  scope: string,
+  now: Date,
+  publicDecision: PublicDecision,
+): AccessRow | undefined {
+  const bucket = index.buckets.get(bucketName);
+  const reach = reachIn({
+    subject: c.subject,
+    policies: policiesOf(index, c, bucket),
+    partition: index.snapshot.partition,
+    account: index.snapshot.account,
+    bucket: bucketName,
+    scope,
+    now,
+    ...(c.type === 'public' ? {} : { publicDecision }),
+  });
+  const incomplete = incompleteFor(index, c, bucket);
+  // The public cannot be cleared when the bucket policy could not be read: say "unknown" by a row.
+  if (!reach && !(c.type === 'public' && bucket?.error)) return undefined;
+  const row = reach ?? {
+    bucket: bucketName,
+    prefix: scope,
+    capabilities: Object.fromEntries(CAPABILITIES.map((k) => [k, 'conditional'])) as Record<Capability, Level>,
+    decidedBy: [],
+    conditions: ['bucket policy unreadable'],
+  };
+  return {
+    principal: c.name,
+    type: c.type,
+    ...(c.arn ? { arn: c.arn } : {}),
+    madeByS3Share: !!c.principal && isS3SharePrincipal(c.principal),
+    ...row,
+    incomplete,
+  };
+}
+
+/** Every principal that can do anything in the bucket (under the prefix): account users and roles, other accounts, the public. */
+export function whoCanReach(index: AccountIndex, bucket: string, scope: string, now: Date): AccessRow[] {
+  const candidates = [...accountCandidates(index), ...foreignCandidates(index, index.buckets.get(bucket)), PUBLIC];
+  const publicDecision = publicDecisions(index, index.buckets.get(bucket), now);
+  return candidates.flatMap((c) => rowFor(index, c, bucket, scope, now, publicDecision) ?? []);
+}
+
+export function findPrincipal(index: AccountIndex, kind: 'user' | 'role', name: string): SnapshotPrincipal | undefined {
+  return index.snapshot.principals.find((p) => p.kind === kind && p.name === name);
+}
+
+/** Each bucket the principal can reach, with the narrowest prefix bounding its reach there. */
+export function whatCanReach(index: AccountIndex, p: SnapshotPrincipal, now: Date): AccessRow[] {
+  const [candidate] = accountCandidates({ ...index, snapshot: { ...index.snapshot, principals: [p] } });
+  return index.snapshot.buckets.flatMap((b) => rowFor(index, candidate!, b.name, '', now, publicDecisions(index, b, now)) ?? []);
+}
+
+export type FindingKind = 'beyond-grant' | 'other-client-prefix' | 'public-read' | 'public-write' | 'policy-changer' | 'incomplete';
+
+export interface Finding {
+  kind: FindingKind;
+  bucket: string;
+  principal: string;
+  detail: string;
+}
+
+const readable = (l: Level) => l !== 'no';
+const iamAdmin = (index: AccountIndex, p: SnapshotPrincipal, now: Date): boolean => {
+  // Whoever may write IAM policies can grant itself anything: that is an administrator already.
+  const { partition, account } = index.snapshot;
+  const answers = findExcess({
+    principal: requestArn(index.snapshot, p).principal,
+    full: policySetFor(index, p),
+    grant: {},
+    scope: { partition, account, buckets: [], prefixes: [] },
+    now,
+  });
+  return answers.some((e) => e.decision === 'Allow' && /^iam:(PutUserPolicy|AttachUserPolicy)$/i.test(e.action));
+};
+
+/** The buckets and folders s3-share granted, from the grant tag ("read-only photos/alice/ archive"), else from its policies. */
+function grantScope(p: SnapshotPrincipal): { buckets: string[]; prefixes: string[] } | undefined {
+  const tag = p.tags.find((t) => t.Key === TAG_GRANT)?.Value;
+  if (!tag) return undefined;
+  const places = tag.split(' ').slice(1);
+  const buckets = [...new Set(places.map((x) => x.split('/')[0]!))];
+  const prefixes = [...new Set(places.filter((x) => x.includes('/')).map((x) => x.slice(x.indexOf('/') + 1)))];
+  return { buckets, prefixes };
+}
+
+function grantScopeFromPolicies(index: AccountIndex, p: SnapshotPrincipal): { buckets: string[]; prefixes: string[] } {
+  const buckets = new Set<string>();
+  const prefixes = new Set<string>();
+  const grant = grantSetFor(index, p);
+  for (const lp of [...(grant.inline ?? []), ...(grant.managed ?? [])]) {
+    const text = JSON.stringify(lp.document);
+    for (const m of text.matchAll(/arn:[^:"]*:s3:::([^/"*]+)(?:\/([^"*]*)\*)?/g)) {
+      buckets.add(m[1]!);
+      if (m[2]) prefixes.add(m[2]);
+    }
+  }
+  return { buckets: [...buckets], prefixes: [...prefixes] };
+}
+
+/**
+ * The problems `--check` reports, for the given buckets: one finding per principal and problem.
+ * `rows` are whoCanReach's rows for each bucket (already computed for the table, or computed here).
+ */
+export function findProblems(index: AccountIndex, buckets: readonly string[], now: Date): Finding[] {
+  const findings: Finding[] = [];
+  const { partition, account } = index.snapshot;
+  for (const note of index.snapshot.incomplete)
+    findings.push({ kind: 'incomplete', bucket: '', principal: '', detail: `${note}: the check cannot clear what it could not read` });
+  const adminCache = new Map<string, boolean>();
+  const isAdmin = (p: SnapshotPrincipal) => {
+    if (!adminCache.has(p.arn)) adminCache.set(p.arn, iamAdmin(index, p, now));
+    return adminCache.get(p.arn)!;
+  };
+  const checkedExcess = new Set<string>();
+  for (const bucketName of buckets) {
+    const bucket = index.buckets.get(bucketName);
+    if (bucket?.error)
+      findings.push({ kind: 'incomplete', bucket: bucketName, principal: '', detail: `bucket policy unreadable (${bucket.error})` });
+    const rows = whoCanReach(index, bucketName, '', now);
+    const byName = new Map(index.snapshot.principals.map((p) => [`${p.kind} ${p.name}`, p]));
+    for (const row of rows) {
+      const p = byName.get(`${row.type} ${row.principal}`);
+      if (row.type === 'public') {
+        if (readable(row.capabilities.read) || readable(row.capabilities.list))
+          findings.push({ kind: 'public-read', bucket: bucketName, principal: row.principal, detail: describeRow(row, ['list', 'read']) });
+        if (readable(row.capabilities.write) || readable(row.capabilities.delete) || readable(row.capabilities.policy))
+          findings.push({
+            kind: 'public-write',
+            bucket: bucketName,
+            principal: row.principal,
+            detail: describeRow(row, ['write', 'delete', 'policy']),
+          });
+        continue;
+      }
+      if (readable(row.capabilities.policy) && !(p && isAdmin(p)))
+        findings.push({ kind: 'policy-changer', bucket: bucketName, principal: row.principal, detail: describeRow(row, ['policy']) });
+      if (p && isS3SharePrincipal(p) && !checkedExcess.has(p.arn)) {
+        checkedExcess.add(p.arn);
+        const scope = grantScope(p) ?? grantScopeFromPolicies(index, p);
+        const bucketPolicies: Record<string, LabelledPolicy> = {};
+        for (const b of scope.buckets) {
+          const policy = bucketPolicyOf(index.buckets.get(b));
+          if (policy) bucketPolicies[b] = policy;
+        }
+        const excess = findExcess({
+          principal: requestArn(index.snapshot, p).principal,
+          full: policySetFor(index, p),
+          grant: grantSetFor(index, p),
+          scope: { partition, account, buckets: scope.buckets, prefixes: scope.prefixes, bucketPolicies },
+          now,
+        });
+        if (excess.length)
+          findings.push({ kind: 'beyond-grant', bucket: bucketName, principal: row.principal, detail: describeExcess(excess) });
+      }
+    }
+    // Prefix clients: principals whose reach is bounded to a prefix; none may list or read another's.
+    const clients = rows.filter((r) => r.type !== 'public' && r.prefix !== '');
+    const publicDecision = publicDecisions(index, bucket, now);
+    for (const x of clients) {
+      const c = [...accountCandidates(index), ...foreignCandidates(index, bucket)].find((k) => k.name === x.principal && k.type === x.type);
+      if (!c) continue;
+      for (const y of clients) {
+        // A client whose own reach lies inside the other's prefix is not reading someone else's.
+        if (y === x || x.prefix.startsWith(y.prefix)) continue;
+        const there = reachIn({
+          subject: c.subject,
+          policies: policiesOf(index, c, bucket),
+          partition,
+          account,
+          bucket: bucketName,
+          scope: y.prefix,
+          now,
+          publicDecision,
+        });
+        if (there && (readable(there.capabilities.list) || readable(there.capabilities.read)))
+          findings.push({
+            kind: 'other-client-prefix',
+            bucket: bucketName,
+            principal: x.principal,
+            detail: `can ${[there.capabilities.list !== 'no' ? `list (${there.capabilities.list})` : '', there.capabilities.read !== 'no' ? `read (${there.capabilities.read})` : ''].filter(Boolean).join(' and ')} ${y.prefix}, the prefix of ${y.type} ${y.principal}, via ${there.decidedBy.join(', ') || 'unresolved conditions'}`,
+          });
+      }
+    }
+  }
+  return findings;
+}
+
+function describeRow(row: AccessRow, capabilities: Capability[]): string {
+  const what = capabilities.filter((c) => row.capabilities[c] !== 'no').map((c) => `${c} (${row.capabilities[c]})`);
+  const where = row.prefix ? ` under ${row.prefix}` : '';
+  return `can ${what.join(', ')}${where}, via ${row.decidedBy.join(', ') || row.conditions.join(', ') || 'unknown'}`;
+}
