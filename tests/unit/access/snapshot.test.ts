@@ -45,7 +45,10 @@ describe('takeSnapshot', () => {
             AttachedManagedPolicies: [{ PolicyName: 'ReadOnly', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnly' }],
             GroupList: ['team'],
             Tags: [{ Key: 's3-share:made-by', Value: 's3-share/1.0.0' }],
-            PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/edge', PermissionsBoundaryType: 'Policy' },
+            PermissionsBoundary: {
+              PermissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/edge',
+              PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+            },
           },
         ],
       })
