@@ -152,9 +152,12 @@ export function grantSetFor(index: AccountIndex, p: SnapshotPrincipal): PolicySe
   };
 }
 
-/** Made by s3-share: its made-by tag, or (older releases) the role owner tag. */
+/**
+ * Made by s3-share: its made-by tag, or (releases before the tags) the role owner tag or an inline
+ * policy named s3-share.*, which only s3-share writes.
+ */
 export function isS3SharePrincipal(p: SnapshotPrincipal): boolean {
-  return madeByS3Share(p.tags) || p.tags.some((t) => t.Key === ROLE_OWNER_TAG);
+  return madeByS3Share(p.tags) || p.tags.some((t) => t.Key === ROLE_OWNER_TAG) || p.inline.some((d) => d.name.startsWith('s3-share.'));
 }
 
 /** The ARN a request from this principal carries: a user's own, or a session of the role. */
