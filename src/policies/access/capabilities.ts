@@ -154,12 +154,13 @@ function longestCommonPrefix(values: readonly string[]): string {
   return prefix;
 }
 
-/** The principal's reach in the bucket; undefined when it can do nothing there. */
-export function reachIn(input: ReachInput): BucketReach | undefined {
-  const { subject, policies, partition, account, bucket, now } = input;
-  const bucketArn = `arn:${partition}:s3:::${bucket}`;
+type Ask = (action: string, resource: string, context?: Record<string, string>) => AccessAnswer;
+
+/** The evaluator for this principal and bucket, with what the public may do taken out. */
+function asker(input: ReachInput): Ask {
+  const { subject, policies, account, now } = input;
   const base = { 'aws:SecureTransport': 'true', 'aws:CurrentTime': now.toISOString() };
-  const ask = (action: string, resource: string, context: Record<string, string> = {}): AccessAnswer => {
+  return (action, resource, context = {}) => {
     const answer = evaluate(
       {
         principal: subject.principal,
@@ -174,6 +175,26 @@ export function reachIn(input: ReachInput): BucketReach | undefined {
     if (answer.decision === 'Deny' || !input.publicDecision) return answer;
     return RANK[input.publicDecision(action, resource, context)] >= RANK[answer.decision] ? { decision: 'Deny', reasons: [] } : answer;
   };
+}
+
+/**
+ * Whether the principal can list or read right under the scope (a key there, a listing of it): the
+ * question --check asks of one client about another's prefix, two requests rather than a full reach.
+ */
+export function listOrReadAt(input: ReachInput): { list: AccessAnswer; read: AccessAnswer } {
+  const ask = asker(input);
+  const bucketArn = `arn:${input.partition}:s3:::${input.bucket}`;
+  return {
+    list: ask('s3:ListBucket', bucketArn, { 's3:prefix': input.scope }),
+    read: ask('s3:GetObject', `${bucketArn}/${input.scope}${PROBE}`),
+  };
+}
+
+/** The principal's reach in the bucket; undefined when it can do nothing there. */
+export function reachIn(input: ReachInput): BucketReach | undefined {
+  const { partition, bucket } = input;
+  const bucketArn = `arn:${partition}:s3:::${bucket}`;
+  const ask = asker(input);
   const probes = probesFor(input);
   const results = {} as Record<Capability, Best>;
   const consider = (best: Best, answer: AccessAnswer, lit: string) => {

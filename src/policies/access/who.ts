@@ -13,11 +13,20 @@ import {
   type SnapshotBucket,
   type SnapshotPrincipal,
 } from './account';
-import { CAPABILITIES, reachIn, type BucketReach, type Capability, type Level, type ReachInput, type Subject } from './capabilities';
+import {
+  CAPABILITIES,
+  listOrReadAt,
+  reachIn,
+  type BucketReach,
+  type Capability,
+  type Level,
+  type ReachInput,
+  type Subject,
+} from './capabilities';
 import { evaluate, type AccessAnswer, type LabelledPolicy, type PolicySet } from './evaluate';
 import { describeExcess, findExcess } from './excess';
 import { principalEntries } from './matching';
-import { TAG_GRANT } from '../ownership';
+import { isS3ShareManagedPolicy, TAG_GRANT } from '../ownership';
 
 export type PrincipalType = 'user' | 'role' | 'account' | 'public';
 
@@ -174,11 +183,65 @@ function rowFor(
   };
 }
 
+const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const statementsOf = (document: unknown): Record<string, unknown>[] =>
+  document && typeof document === 'object'
+    ? asList((document as { Statement?: unknown }).Statement).filter((x): x is Record<string, unknown> => !!x && typeof x === 'object')
+    : [];
+
+/**
+ * Whether an Allow in these documents could name the bucket or a key in it. A cheap, sound filter
+ * before the evaluator: a pattern is ruled out only when its text before the first wildcard or
+ * variable already differs from the bucket's ARN (a NotResource, or no Resource, always could).
+ */
+function allowsCouldName(documents: readonly unknown[], bucketArn: string): boolean {
+  const keyArn = `${bucketArn}/`;
+  return documents.some((d) =>
+    statementsOf(d).some((st) => {
+      if (st.Effect === 'Deny') return false;
+      if (st.Resource === undefined) return true;
+      return asList(st.Resource).some((r) => {
+        if (typeof r !== 'string') return false;
+        const lit = /^[^*?$]*/.exec(r)![0];
+        return r === bucketArn || keyArn.startsWith(lit) || lit.startsWith(keyArn) || (lit === r ? false : bucketArn.startsWith(lit));
+      });
+    }),
+  );
+}
+
+/** Whether the bucket policy names this principal itself, its role, or everyone (an account-level grant only delegates). */
+function bucketPolicyCouldName(bucket: SnapshotBucket | undefined, c: Candidate): boolean {
+  if (!bucket) return false;
+  if (bucket.error) return true;
+  return statementsOf(bucket.policy).some((st) => {
+    if (st.Effect === 'Deny') return false;
+    if (st.Principal === undefined) return st.NotPrincipal !== undefined;
+    // An unconditional "*" grants the public the same: that is the public's row, not this principal's.
+    return principalEntries(st.Principal).some(
+      (e) => (e === '*' && st.Condition !== undefined) || e === c.arn || e === c.subject.principal,
+    );
+  });
+}
+
+/** A principal of the account that no Allow could bring to the bucket needs no evaluation: most of a large account. */
+function mayReach(index: AccountIndex, c: Candidate, bucket: SnapshotBucket | undefined, bucketName: string): boolean {
+  if (!c.principal) return true;
+  if (bucketPolicyCouldName(bucket, c)) return true;
+  const set = policySetFor(index, c.principal);
+  const identity = [...(set.inline ?? []), ...(set.managed ?? []), ...(set.groups ?? []).flatMap((g) => [...g.inline, ...g.managed])].map(
+    (p) => p.document,
+  );
+  return allowsCouldName(identity, `arn:${index.snapshot.partition}:s3:::${bucketName}`);
+}
+
 /** Every principal that can do anything in the bucket (under the prefix): account users and roles, other accounts, the public. */
 export function whoCanReach(index: AccountIndex, bucket: string, scope: string, now: Date): AccessRow[] {
-  const candidates = [...accountCandidates(index), ...foreignCandidates(index, index.buckets.get(bucket)), PUBLIC];
-  const publicDecision = publicDecisions(index, index.buckets.get(bucket), now);
-  return candidates.flatMap((c) => rowFor(index, c, bucket, scope, now, publicDecision) ?? []);
+  const snapshotBucket = index.buckets.get(bucket);
+  const candidates = [...accountCandidates(index), ...foreignCandidates(index, snapshotBucket), PUBLIC];
+  const publicDecision = publicDecisions(index, snapshotBucket, now);
+  return candidates.flatMap((c) =>
+    mayReach(index, c, snapshotBucket, bucket) ? (rowFor(index, c, bucket, scope, now, publicDecision) ?? []) : [],
+  );
 }
 
 export function findPrincipal(index: AccountIndex, kind: 'user' | 'role', name: string): SnapshotPrincipal | undefined {
@@ -201,6 +264,7 @@ export interface Finding {
 }
 
 const readable = (l: Level) => l !== 'no';
+const LEVEL_OF: Record<AccessAnswer['decision'], Level> = { Allow: 'yes', Conditional: 'conditional', Deny: 'no' };
 const iamAdmin = (index: AccountIndex, p: SnapshotPrincipal, now: Date): boolean => {
   // Whoever may write IAM policies can grant itself anything: that is an administrator already.
   const { partition, account } = index.snapshot;
@@ -278,6 +342,12 @@ export function findProblems(index: AccountIndex, buckets: readonly string[], no
       if (p && isS3SharePrincipal(p) && !checkedExcess.has(p.arn)) {
         checkedExcess.add(p.arn);
         const scope = grantScope(p) ?? grantScopeFromPolicies(index, p);
+        // With nothing but its s3-share policies and no bucket policy naming it, the full set and the
+        // grant answer every probe alike: the probes would find nothing, so they are not run.
+        const extras =
+          p.groups.length > 0 || p.inline.some((d) => !d.name.startsWith('s3-share')) || p.managed.some((a) => !isS3ShareManagedPolicy(a));
+        const candidate = accountCandidates({ ...index, snapshot: { ...index.snapshot, principals: [p] } })[0]!;
+        if (!extras && !scope.buckets.some((b) => bucketPolicyCouldName(index.buckets.get(b), candidate))) continue;
         const bucketPolicies: Record<string, LabelledPolicy> = {};
         for (const b of scope.buckets) {
           const policy = bucketPolicyOf(index.buckets.get(b));
@@ -297,13 +367,14 @@ export function findProblems(index: AccountIndex, buckets: readonly string[], no
     // Prefix clients: principals whose reach is bounded to a prefix; none may list or read another's.
     const clients = rows.filter((r) => r.type !== 'public' && r.prefix !== '');
     const publicDecision = publicDecisions(index, bucket, now);
+    const candidates = [...accountCandidates(index), ...foreignCandidates(index, bucket)];
     for (const x of clients) {
-      const c = [...accountCandidates(index), ...foreignCandidates(index, bucket)].find((k) => k.name === x.principal && k.type === x.type);
+      const c = candidates.find((k) => k.name === x.principal && k.type === x.type);
       if (!c) continue;
       for (const y of clients) {
         // A client whose own reach lies inside the other's prefix is not reading someone else's.
         if (y === x || x.prefix.startsWith(y.prefix)) continue;
-        const there = reachIn({
+        const there = listOrReadAt({
           subject: c.subject,
           policies: policiesOf(index, c, bucket),
           partition,
@@ -313,13 +384,15 @@ export function findProblems(index: AccountIndex, buckets: readonly string[], no
           now,
           publicDecision,
         });
-        if (there && (readable(there.capabilities.list) || readable(there.capabilities.read)))
-          findings.push({
-            kind: 'other-client-prefix',
-            bucket: bucketName,
-            principal: x.principal,
-            detail: `can ${[there.capabilities.list !== 'no' ? `list (${there.capabilities.list})` : '', there.capabilities.read !== 'no' ? `read (${there.capabilities.read})` : ''].filter(Boolean).join(' and ')} ${y.prefix}, the prefix of ${y.type} ${y.principal}, via ${there.decidedBy.join(', ') || 'unresolved conditions'}`,
-          });
+        const what = (['list', 'read'] as const).filter((k) => there[k].decision !== 'Deny');
+        if (!what.length) continue;
+        const by = [...new Set(what.flatMap((k) => there[k].reasons.filter((r) => r.effect === 'Allow').map((r) => r.policy)))];
+        findings.push({
+          kind: 'other-client-prefix',
+          bucket: bucketName,
+          principal: x.principal,
+          detail: `can ${what.map((k) => `${k} (${LEVEL_OF[there[k].decision]})`).join(' and ')} ${y.prefix}, the prefix of ${y.type} ${y.principal}, via ${by.join(', ') || 'unresolved conditions'}`,
+        });
       }
     }
   }

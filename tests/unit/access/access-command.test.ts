@@ -112,6 +112,36 @@ describe('access BUCKET --from-snapshot', () => {
   });
 });
 
+describe('principals reached through the bucket policy alone', () => {
+  it('a user or role the bucket policy names by ARN, or a "*" narrowed by a condition, is shown', async () => {
+    const s = accountSnapshot();
+    const policy = s.buckets[0]!.policy as { Statement: object[] };
+    policy.Statement.push(
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:user/unrelated' },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${BUCKET}/vendor/*`,
+      },
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${BUCKET}/inbox/*`,
+        Condition: { StringEquals: { 'aws:PrincipalAccount': '111122223333' } },
+      },
+    );
+    const r = await runCli(['access', BUCKET, '--from-snapshot', snapshotFile(s), '--nl']);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Row);
+    // unrelated reads vendor/ (by ARN) and writes inbox/ (as a principal of the account): reach is their common prefix.
+    expect(summary(rows.find((x) => x.Principal === 'unrelated')!)).toBe('unrelated user  no yes yes no no');
+    expect(rows.find((x) => x.Type === 'public')).toMatchObject({ Write: 'no' });
+  });
+});
+
 describe('access --user / --role', () => {
   it('each bucket the user can reach, the narrowest prefix, its capabilities', async () => {
     const r = await runCli(['access', '--user', 'alice', '--from-snapshot', snapshotFile(), '--nl']);
