@@ -151,7 +151,8 @@ export function registerAccess(program: Command, io: CliIo): void {
         'One record per principal and bucket: Bucket, Prefix, Principal, Type, List, Read, Write, Delete, Policy,',
         'DecidedBy, Conditions, MadeByS3Share, Incomplete (what could not be read: the answer may be worse), Arn.',
         '',
-        '--check findings, one per line (records with --nl/--csv/--tsv: Finding, Bucket, Principal, Detail):',
+        '--check findings, one per line as FINDING  BUCKET  PRINCIPAL  DETAIL (two spaces apart; "-" when none),',
+        'or records with --nl/--csv/--tsv/--array (Finding, Bucket, Principal, Detail):',
         '  beyond-grant          a principal made by s3-share can do more than its grant',
         "  other-client-prefix   a prefix client can list or read another client's prefix",
         '  public-read           anyone can list or read',
@@ -164,7 +165,8 @@ export function registerAccess(program: Command, io: CliIo): void {
         '  $ s3-share access photos/alice/ --csv > alice.csv',
         '  $ s3-share access --user alice',
         '  $ s3-share access --check',
-        '  $ s3-share access photos --snapshot account.json && s3-share access --user bob --from-snapshot account.json',
+        '  $ s3-share access --snapshot account.json        # only save the snapshot',
+        '  $ s3-share access --user bob --from-snapshot account.json',
       ].join('\n'),
     );
   addSilentOption(addAwsOptions(addListOutputOptions(cmd))).action((target: string | undefined, opts: AccessOptions) =>

@@ -304,9 +304,15 @@ function grantScopeFromPolicies(index: AccountIndex, p: SnapshotPrincipal): { bu
 
 /**
  * The problems `--check` reports, for the given buckets: one finding per principal and problem.
- * `rows` are whoCanReach's rows for each bucket (already computed for the table, or computed here).
+ * `principals`: s3-share principals to check against their grant even when they reach none of the
+ * buckets (every one, for a check of the whole account).
  */
-export function findProblems(index: AccountIndex, buckets: readonly string[], now: Date): Finding[] {
+export function findProblems(
+  index: AccountIndex,
+  buckets: readonly string[],
+  now: Date,
+  principals?: readonly SnapshotPrincipal[],
+): Finding[] {
   const findings: Finding[] = [];
   const { partition, account } = index.snapshot;
   for (const note of index.snapshot.incomplete)
@@ -316,7 +322,8 @@ export function findProblems(index: AccountIndex, buckets: readonly string[], no
     if (!adminCache.has(p.arn)) adminCache.set(p.arn, iamAdmin(index, p, now));
     return adminCache.get(p.arn)!;
   };
-  const checkedExcess = new Set<string>();
+  // s3-share's principals to hold to their grant: those named, or those met in the buckets' rows.
+  const excessFor = new Set<SnapshotPrincipal>(principals ?? []);
   for (const bucketName of buckets) {
     const bucket = index.buckets.get(bucketName);
     if (bucket?.error)
@@ -339,30 +346,7 @@ export function findProblems(index: AccountIndex, buckets: readonly string[], no
       }
       if (readable(row.capabilities.policy) && !(p && isAdmin(p)))
         findings.push({ kind: 'policy-changer', bucket: bucketName, principal: row.principal, detail: describeRow(row, ['policy']) });
-      if (p && isS3SharePrincipal(p) && !checkedExcess.has(p.arn)) {
-        checkedExcess.add(p.arn);
-        const scope = grantScope(p) ?? grantScopeFromPolicies(index, p);
-        // With nothing but its s3-share policies and no bucket policy naming it, the full set and the
-        // grant answer every probe alike: the probes would find nothing, so they are not run.
-        const extras =
-          p.groups.length > 0 || p.inline.some((d) => !d.name.startsWith('s3-share')) || p.managed.some((a) => !isS3ShareManagedPolicy(a));
-        const candidate = accountCandidates({ ...index, snapshot: { ...index.snapshot, principals: [p] } })[0]!;
-        if (!extras && !scope.buckets.some((b) => bucketPolicyCouldName(index.buckets.get(b), candidate))) continue;
-        const bucketPolicies: Record<string, LabelledPolicy> = {};
-        for (const b of scope.buckets) {
-          const policy = bucketPolicyOf(index.buckets.get(b));
-          if (policy) bucketPolicies[b] = policy;
-        }
-        const excess = findExcess({
-          principal: requestArn(index.snapshot, p).principal,
-          full: policySetFor(index, p),
-          grant: grantSetFor(index, p),
-          scope: { partition, account, buckets: scope.buckets, prefixes: scope.prefixes, bucketPolicies },
-          now,
-        });
-        if (excess.length)
-          findings.push({ kind: 'beyond-grant', bucket: bucketName, principal: row.principal, detail: describeExcess(excess) });
-      }
+      if (p && isS3SharePrincipal(p)) excessFor.add(p);
     }
     // Prefix clients: principals whose reach is bounded to a prefix; none may list or read another's.
     const clients = rows.filter((r) => r.type !== 'public' && r.prefix !== '');
@@ -396,7 +380,38 @@ export function findProblems(index: AccountIndex, buckets: readonly string[], no
       }
     }
   }
+  for (const p of excessFor) {
+    const finding = beyondGrant(index, p, now);
+    if (finding) findings.push(finding);
+  }
   return findings;
+}
+
+/** What an s3-share principal can do beyond its grant, as one finding; undefined when nothing. */
+function beyondGrant(index: AccountIndex, p: SnapshotPrincipal, now: Date): Finding | undefined {
+  if (!isS3SharePrincipal(p)) return undefined;
+  const { partition, account } = index.snapshot;
+  const scope = grantScope(p) ?? grantScopeFromPolicies(index, p);
+  // With nothing but its s3-share policies and no bucket policy naming it, the full set and the
+  // grant answer every probe alike: the probes would find nothing, so they are not run.
+  const extras =
+    p.groups.length > 0 || p.inline.some((d) => !d.name.startsWith('s3-share')) || p.managed.some((a) => !isS3ShareManagedPolicy(a));
+  const candidate = accountCandidates({ ...index, snapshot: { ...index.snapshot, principals: [p] } })[0]!;
+  if (!extras && !scope.buckets.some((b) => bucketPolicyCouldName(index.buckets.get(b), candidate))) return undefined;
+  const bucketPolicies: Record<string, LabelledPolicy> = {};
+  for (const b of scope.buckets) {
+    const policy = bucketPolicyOf(index.buckets.get(b));
+    if (policy) bucketPolicies[b] = policy;
+  }
+  const excess = findExcess({
+    principal: requestArn(index.snapshot, p).principal,
+    full: policySetFor(index, p),
+    grant: grantSetFor(index, p),
+    scope: { partition, account, buckets: scope.buckets, prefixes: scope.prefixes, bucketPolicies },
+    now,
+  });
+  if (!excess.length) return undefined;
+  return { kind: 'beyond-grant', bucket: scope.buckets.join(' '), principal: p.name, detail: describeExcess(excess) };
 }
 
 function describeRow(row: AccessRow, capabilities: Capability[]): string {

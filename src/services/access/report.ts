@@ -3,7 +3,7 @@
  * reach, and the --check findings, from one snapshot. Records in the shape the list emitters print.
  */
 import { OperationError } from '../../errors';
-import { indexAccount, type AccountSnapshot } from '../../policies/access/account';
+import { indexAccount, isS3SharePrincipal, type AccountSnapshot } from '../../policies/access/account';
 import { findPrincipal, findProblems, whatCanReach, whoCanReach, type AccessRow, type Finding } from '../../policies/access/who';
 
 export type AccessQuery =
@@ -67,7 +67,10 @@ export function answerAccess(snapshot: AccountSnapshot, query: AccessQuery, now 
       findings: query.check ? findProblems(index, [query.bucket], now).map(findingRecord) : [],
     };
   }
-  if (query.kind === 'account') return { rows: [], findings: findProblems(index, [...index.buckets.keys()], now).map(findingRecord) };
+  if (query.kind === 'account') {
+    const s3Share = snapshot.principals.filter(isS3SharePrincipal);
+    return { rows: [], findings: findProblems(index, [...index.buckets.keys()], now, s3Share).map(findingRecord) };
+  }
   const principal = findPrincipal(index, query.principal, query.name);
   if (!principal) {
     const how = snapshot.incomplete.length ? ' (the snapshot is incomplete: see the warnings)' : '';
@@ -82,6 +85,7 @@ export function answerAccess(snapshot: AccountSnapshot, query: AccessQuery, now 
     index,
     rows.map((r) => r.bucket),
     now,
+    [principal],
   ).filter((f) => f.principal === principal.name || f.kind === 'incomplete');
   return { rows: [], findings: findings.map(findingRecord) };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { AccountSnapshot } from '../../../src/policies/access/account';
 import { runCli } from '../support/run-cli';
-import { accountSnapshot, BUCKET, PARTNER } from './fixture';
+import { accountSnapshot, BUCKET, PARTNER, template } from './fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'access-unit-'));
 let n = 0;
@@ -205,6 +205,31 @@ describe('access --check', () => {
     const r = await runCli(['access', '--check', '--from-snapshot', snapshotFile(s)]);
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: '' });
     expect(r.stderr).toBe('access --check: no findings\n');
+  });
+
+  it('alone: every s3-share principal is held to its grant, even one that reaches no bucket', async () => {
+    const s = accountSnapshot();
+    s.principals.push({
+      kind: 'user',
+      name: 'dave',
+      arn: 'arn:aws:iam::111122223333:user/dave',
+      tags: [{ Key: 's3-share:made-by', Value: 's3-share/1.0.0' }],
+      inline: [{ name: 's3-share.read-only.1234abcd', document: template('read-only', 'gone-bucket') }],
+      managed: [],
+      groups: ['iam-admins'],
+    });
+    s.groups.push({
+      name: 'iam-admins',
+      inline: [{ name: 'iam', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] } }],
+      managed: [],
+    });
+    const r = await runCli(['access', '--check', '--from-snapshot', snapshotFile(s)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^beyond-grant {2}gone-bucket {2}dave {2}iam:CreateUser on arn:aws:iam::111122223333:user\/dave.*allowed by group iam-admins inline iam$/m,
+    );
+    const bucketOnly = await runCli(['access', BUCKET, '--check', '--from-snapshot', snapshotFile(s)]);
+    expect(bucketOnly.stdout).not.toContain('dave');
   });
 
   it("--user: only that principal's findings; --nl: records", async () => {
