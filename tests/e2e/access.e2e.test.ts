@@ -220,6 +220,16 @@ describeE2E('access on moto', () => {
     );
     expect(r.stderr).toMatch(/\nerror: access --check: 6 finding\(s\), listed on stdout: fix them or accept them\n$/);
     expect(r.stderr).not.toContain('warning');
+    // The lines a person reads (README shows them).
+    const lines = await cli(['access', '--check']);
+    expect(lines.stdout.trim().split('\n')).toEqual([
+      `policy-changer  ${BUCKET}  carol  can policy (yes), via group everything inline all-of-it`,
+      `policy-changer  ${BUCKET}  ops  can policy (yes), via user ops inline ops-policy`,
+      `public-read  ${BUCKET}  (anyone)  can read (yes) under public/, via bucket ${BUCKET} policy`,
+      `other-client-prefix  ${BUCKET}  legacy  can read (yes) alice/, the prefix of user alice, via user legacy inline legacy-policy`,
+      `other-client-prefix  ${BUCKET}  legacy  can read (yes) alice-evil/, the prefix of user alice-evil, via user legacy inline legacy-policy`,
+      `beyond-grant  ${BUCKET}  carol  s3:PutObject on arn:aws:s3:::${BUCKET}/carol/s3-share-probe, s3:DeleteObject on arn:aws:s3:::${BUCKET}/carol/s3-share-probe, s3:DeleteObjectVersion on arn:aws:s3:::${BUCKET}/carol/s3-share-probe and 55 more requests, allowed by group everything inline all-of-it`,
+    ]);
   });
 
   it('--snapshot then --from-snapshot: the same answer, offline', async () => {
