@@ -156,11 +156,58 @@ function longestCommonPrefix(values: readonly string[]): string {
 
 type Ask = (action: string, resource: string, context?: Record<string, string>) => AccessAnswer;
 
+/** Keys the caller sets on its own request: it can send whichever value a policy wants. */
+const CHOSEN_KEYS = ['s3:x-amz-acl', 's3:delimiter'];
+/** Not the caller's choice, but the same caller may come from any of several addresses. */
+const SOURCE_IP = 'aws:sourceip';
+/** An address in no private range and (almost surely) in no policy: "somewhere else". */
+const ELSEWHERE = '192.0.2.123';
+
+interface Variants {
+  /** Contexts the caller may choose between (each key absent, or set to a value a policy names). */
+  chosen: Record<string, string>[];
+  /** Source addresses worth trying (empty: no policy tests aws:SourceIp). */
+  addresses: string[];
+}
+
+/**
+ * The request contexts worth asking about. A policy that tests a key the caller sets (the ACL
+ * header, the delimiter) is met by sending that value, so the best answer over them is what the
+ * caller can do; a policy on aws:SourceIp makes the answer depend on where the caller is, so
+ * answers that differ by address become conditional. Without this, an absent key would make an
+ * Allow on an office address read "no", which looks safer than it is.
+ */
+function variantsOf(policies: PolicySet): Variants {
+  const named = new Map<string, Set<string>>(CHOSEN_KEYS.map((k) => [k, new Set()]));
+  const addresses = new Set<string>();
+  for (const document of documentsOf(policies)) {
+    for (const st of statementsOf(document)) {
+      if (!st.Condition || typeof st.Condition !== 'object') continue;
+      for (const block of Object.values(st.Condition as Record<string, unknown>)) {
+        if (!block || typeof block !== 'object') continue;
+        for (const [key, values] of Object.entries(block as Record<string, unknown>)) {
+          const k = key.toLowerCase();
+          if (k === SOURCE_IP) for (const v of strings(values)) addresses.add(v.split('/')[0]!);
+          const set = named.get(k);
+          if (set) for (const v of strings(values)) if (!/[*?]/.test(v)) set.add(v);
+        }
+      }
+    }
+  }
+  let chosen: Record<string, string>[] = [{}];
+  for (const [key, values] of named) chosen = chosen.flatMap((c) => [c, ...[...values].map((v) => ({ ...c, [key]: v }))]);
+  if (addresses.size) addresses.add(ELSEWHERE);
+  return { chosen: chosen.slice(0, 32), addresses: [...addresses] };
+}
+
+const better = (a: AccessAnswer | undefined, b: AccessAnswer) => (!a || RANK[b.decision] > RANK[a.decision] ? b : a);
+
 /** The evaluator for this principal and bucket, with what the public may do taken out. */
 function asker(input: ReachInput): Ask {
   const { subject, policies, account, now } = input;
   const base = { 'aws:SecureTransport': 'true', 'aws:CurrentTime': now.toISOString() };
-  return (action, resource, context = {}) => {
+  const variants = variantsOf(policies);
+  const once = (action: string, resource: string, context: Record<string, string>): AccessAnswer => {
     const answer = evaluate(
       {
         principal: subject.principal,
@@ -174,6 +221,19 @@ function asker(input: ReachInput): Ask {
     );
     if (answer.decision === 'Deny' || !input.publicDecision) return answer;
     return RANK[input.publicDecision(action, resource, context)] >= RANK[answer.decision] ? { decision: 'Deny', reasons: [] } : answer;
+  };
+  const chosenBest = (action: string, resource: string, context: Record<string, string>): AccessAnswer =>
+    variants.chosen.reduce<AccessAnswer | undefined>((best, c) => better(best, once(action, resource, { ...c, ...context })), undefined)!;
+  return (action, resource, context = {}) => {
+    if (!variants.addresses.length) return chosenBest(action, resource, context);
+    const answers = variants.addresses.map((ip) => chosenBest(action, resource, { 'aws:SourceIp': ip, ...context }));
+    const best = answers.reduce<AccessAnswer | undefined>(better, undefined)!;
+    if (answers.every((x) => x.decision === best.decision)) return best;
+    return {
+      decision: 'Conditional',
+      reasons: best.reasons,
+      unresolvedKeys: [...new Set([...(best.unresolvedKeys ?? []), 'aws:SourceIp'])].sort(),
+    };
   };
 }
 

@@ -112,6 +112,70 @@ describe('access BUCKET --from-snapshot', () => {
   });
 });
 
+describe('conditions on what the caller sends or where it is', () => {
+  const run = async (policy: object[], user?: object) => {
+    const s = accountSnapshot();
+    s.buckets[0]!.policy = { Version: '2012-10-17', Statement: policy };
+    if (user)
+      s.principals.find((p) => p.name === 'unrelated')!.inline = [{ name: 'cond', document: { Version: '2012-10-17', Statement: [user] } }];
+    const r = await runCli(['access', BUCKET, '--from-snapshot', snapshotFile(s), '--nl']);
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Row);
+  };
+
+  it('an Allow from one address range only is conditional on aws:SourceIp, not "no"', async () => {
+    const rows = await run([
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${BUCKET}/*`,
+        Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } },
+      },
+    ]);
+    expect(rows.find((x) => x.Type === 'public')).toMatchObject({ Read: 'conditional', Conditions: ['aws:SourceIp'] });
+  });
+
+  it('a Deny unless from the office makes an Allow conditional', async () => {
+    const rows = await run(
+      [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+          Condition: { NotIpAddress: { 'aws:SourceIp': '198.51.100.0/24' } },
+        },
+      ],
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` },
+    );
+    expect(rows.find((x) => x.Principal === 'unrelated')).toMatchObject({ Read: 'conditional', Conditions: ['aws:SourceIp'] });
+  });
+
+  it('a PutObject that needs an ACL header is a "yes": the caller sends it', async () => {
+    const rows = await run(
+      [
+        {
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${BUCKET}/*`,
+          Condition: { StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+        },
+      ],
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${BUCKET}/drop/*`,
+        Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      },
+    );
+    expect(rows.find((x) => x.Principal === 'unrelated')).toMatchObject({ Write: 'yes', Prefix: 'drop/', Conditions: [] });
+  });
+});
+
 describe('principals reached through the bucket policy alone', () => {
   it('a user or role the bucket policy names by ARN, or a "*" narrowed by a condition, is shown', async () => {
     const s = accountSnapshot();
