@@ -4,7 +4,7 @@
  * --snapshot and --from-snapshot. What cannot be read (AccessDenied) is recorded in the snapshot's
  * `incomplete` list rather than treated as empty, so no answer looks safer than the account is.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import type { IAMClient, ManagedPolicyDetail, PolicyDetail, Tag as IamTag } from '@aws-sdk/client-iam';
 import { ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
@@ -167,6 +167,8 @@ export async function takeSnapshot(clients: SnapshotClients, input: TakeSnapshot
  */
 export async function saveSnapshot(file: string, snapshot: AccountSnapshot): Promise<void> {
   await writeFile(file, JSON.stringify(snapshot) + '\n', { mode: 0o600 });
+  // The mode above applies only to a new file: one written over keeps its mode unless changed.
+  await chmod(file, 0o600);
 }
 
 export async function loadSnapshot(file: string): Promise<AccountSnapshot> {

@@ -1,8 +1,7 @@
 // Reading the account for `access`: GetAccountAuthorizationDetails across pages, an attached
 // policy the listing left out, ListBuckets and each bucket's policy; refusals recorded as
 // incomplete rather than read as empty; the snapshot file's round trip and mode.
-import { statSync } from 'fs';
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { GetAccountAuthorizationDetailsCommand, GetPolicyCommand, GetPolicyVersionCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -112,6 +111,7 @@ describe('snapshot file', () => {
     s3Mock.on(ListBucketsCommand).resolves({ Buckets: [] });
     const s = await takeSnapshot(clients(), { buckets: [], concurrency: 2 }, silent);
     const file = join(mkdtempSync(join(tmpdir(), 'access-snap-')), 'account.json');
+    writeFileSync(file, 'old', { mode: 0o644 });
     await saveSnapshot(file, s);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     await expect(loadSnapshot(file)).resolves.toEqual(s);
