@@ -11,6 +11,8 @@ import { isatty } from 'node:tty';
 export interface Interrupts {
   readonly signal: AbortSignal;
   handle(): void;
+  /** The cleanup is over (or there is nothing left to undo): a signal ends the process at once again. */
+  release(): void;
 }
 
 export interface CliIo {
@@ -68,6 +70,9 @@ export function processIo(): CliIo {
       signal: controller.signal,
       handle: () => {
         handled = true;
+      },
+      release: () => {
+        handled = false;
       },
     },
   };

@@ -33,6 +33,9 @@ export interface CreateOptions extends PolicyOptions, AwsOptions, CredentialOutp
   public?: boolean;
   website?: boolean;
   bucketOwner?: string;
+  reuseUser?: boolean;
+  replaceBoundary?: boolean;
+  allowExcess?: boolean;
   dryRun?: boolean;
   silent?: boolean;
 }
@@ -44,7 +47,7 @@ function checkConflicts(buckets: string[], opts: CreateOptions): void {
     throw new UsageError(`${a} and ${b} conflict: ${why}`);
   };
   if (opts.duration !== undefined) {
-    for (const k of ['username', 'role', 'console', 'userPermissionsBoundary'] as const) {
+    for (const k of ['username', 'role', 'console', 'userPermissionsBoundary', 'reuseUser', 'replaceBoundary'] as const) {
       if (opts[k] !== undefined) conflict('--duration', flag(k), 'temporary credentials have no IAM user; leave out one of them');
     }
   }
@@ -162,6 +165,7 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
             }
           : undefined,
         delivery,
+        guard: { reuseUser: !!opts.reuseUser, replaceBoundary: !!opts.replaceBoundary, allowExcess: !!opts.allowExcess },
       },
       reporter,
     );
@@ -178,7 +182,16 @@ export function registerCreate(program: Command, io: CliIo): void {
   addPolicyOptions(cmd)
     .option(
       '--username <name>',
-      'the IAM user (default: s3.<mode>.<buckets>, shortened with a hash past 64 characters); an existing user is reused',
+      'the IAM user (default: s3.<mode>.<buckets>, shortened with a hash past 64 characters); an existing user made by s3-share is reused',
+    )
+    .option('--reuse-user', 'allow --username to name an existing user that s3-share did not make (its other policies stay)')
+    .option(
+      '--replace-boundary',
+      "set (or, with 'none', remove) the permissions boundary of an existing user; without it, an existing user keeps its boundary",
+    )
+    .option(
+      '--allow-excess',
+      'issue the key even when the user can do more than this grant (other policies, groups): by default that is refused',
     )
     .option('-c, --create-bucket', 'create the buckets that do not exist')
     .option('--bucket-region <region>', 'with -c, the region to create buckets in (default: --region)')
@@ -203,6 +216,12 @@ export function registerCreate(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       [
+        '',
+        'An existing user is reused only when s3-share made it (tag s3-share:made-by, or an s3-share.* inline',
+        'policy); another needs --reuse-user. Its boundary and its other policies are never changed (the',
+        'boundary only with --replace-boundary). Before a key is printed, create checks what the user could do',
+        'with all its policies and groups: anything beyond this grant is refused (exit 1) unless --allow-excess.',
+        'The identity running s3-share never gets a key.',
         '',
         'Examples:',
         '  $ s3-share create reports-2024 --read-only',

@@ -12,6 +12,7 @@ export interface DeleteUserOptions extends AwsOptions {
   dryRun?: boolean;
   deleteObjects?: boolean;
   yes?: boolean;
+  deleteSelf?: boolean;
   nl?: boolean;
   silent?: boolean;
 }
@@ -25,10 +26,12 @@ export async function runDeleteUser(users: string[], opts: DeleteUserOptions, io
   for (const user of users) validateIamName(user, 'user name');
   const reporter = reporterFor(opts, io);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createIamClient, createS3Client }, { deleteUsers }] = await Promise.all([
+  const [{ createIamClient, createS3Client, createStsClient }, { deleteUsers }, { callerIdentity }] = await Promise.all([
     import('../aws/clients'),
     import('../services/users/delete/delete-users'),
+    import('../services/users/identity'),
   ]);
+  const caller = await callerIdentity(await createStsClient(ctx));
   if (opts.dryRun) reporter.info('dry run: nothing will be removed');
 
   const emitter = createRecordEmitter(opts.nl ? 'nl' : 'json', io.stdout);
@@ -43,6 +46,8 @@ export async function runDeleteUser(users: string[], opts: DeleteUserOptions, io
         concurrency: opts.concurrency,
         dryRun: !!opts.dryRun,
         deleteObjects: !!opts.deleteObjects,
+        callerArn: caller.arn,
+        deleteSelf: !!opts.deleteSelf,
         confirm: opts.yes ? undefined : (targets) => confirmObjects(io, targets),
         onRecord: (r) => {
           const record = { ...r } as OutputRecord;
@@ -87,6 +92,7 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('--delete-objects', 'also delete the objects under every folder (BUCKET/PREFIX/) the users were granted')
     .option('-y, --yes', 'do not ask before deleting objects (required with --delete-objects when not on a terminal)')
+    .option('--delete-self', 'allow deleting the IAM user whose credentials run this command (refused otherwise)')
     .option('--nl', 'one JSON object per line (NDJSON) instead of a JSON array')
     .option('--concurrency <n>', 'users handled at once', positiveInt('--concurrency', 32), 4)
     .addHelpText(

@@ -10,6 +10,7 @@ import { folderOption } from './shared/folder-option';
 export interface GetObjectsOptions extends AwsOptions {
   prefix?: string;
   pattern?: string;
+  glob?: string;
   output?: string;
   force?: boolean;
   concurrency: number;
@@ -35,8 +36,10 @@ export async function runGetObjects(bucket: string, keys: string[], opts: GetObj
       throw new UsageError(`key '${shown}' cannot be written under ${dir}: ${target.reason}: download it with 'get-object -o FILE'`);
     }
   }
-  const { folderGlob } = await import('../services/transfer/globs');
-  const pattern = opts.pattern === undefined ? undefined : folderGlob(opts.pattern);
+  if (opts.pattern !== undefined && opts.glob !== undefined)
+    throw new UsageError('-p/--pattern and --glob conflict: they are two dialects of one filter; give one of them');
+  const { fnmatchGlob, folderGlob } = await import('../services/transfer/globs');
+  const pattern = opts.pattern !== undefined ? fnmatchGlob(opts.pattern) : opts.glob !== undefined ? folderGlob(opts.glob) : undefined;
   const ctx = await awsContextFor(opts, io, reporter);
   const [{ createIamClient, createS3Client, createStsClient }, { explainListingError, listKeys }] = await Promise.all([
     import('../aws/clients'),
@@ -97,11 +100,18 @@ export async function runGetObjects(bucket: string, keys: string[], opts: GetObj
 export function registerGetObjects(program: Command, io: CliIo): void {
   const cmd = program
     .command('get-objects')
-    .description('Download objects into a directory: the named keys, or every object (under --prefix, matching --pattern)')
+    .description('Download objects into a directory: the named keys, or every object (under --prefix, matching -p/--pattern or --glob)')
     .argument('<bucket>', 'the bucket')
     .argument('[keys...]', 'the keys to download (default: list the bucket, or the --prefix folder)')
     .option('--prefix <folder>', "download the objects under this folder ('alice' means 'alice/')")
-    .option('--pattern <glob>', "only keys matching GLOB ('*' and '?' within a folder, '**' across folders), e.g. '**/*.csv'")
+    .option(
+      '-p, --pattern <pattern>',
+      "only keys matching PATTERN, as s3-credentials and fnmatch read it: '*' matches any characters, '/' included, so '*.txt' also matches a/b.txt",
+    )
+    .option(
+      '--glob <glob>',
+      "only keys matching GLOB, folder-bounded: '*' and '?' stay within a folder, '**' crosses folders, e.g. '*/*.csv'",
+    )
     .option('-o, --output <dir>', 'the directory to write into (default: the current directory)')
     .option('--force', 'replace existing files (otherwise they are left alone and reported)')
     .option('--concurrency <n>', 'downloads at once', positiveInt('--concurrency', 64), 8)
@@ -117,7 +127,8 @@ export function registerGetObjects(program: Command, io: CliIo): void {
         '',
         'Examples:',
         '  $ s3-share get-objects photos --prefix alice/ -o ./photos --auth alice.json',
-        "  $ s3-share get-objects reports-2024 --pattern '**/*.csv' -o reports",
+        "  $ s3-share get-objects reports-2024 -p '*.csv' -o reports",
+        "  $ s3-share get-objects reports-2024 --glob '2024/*.csv' -o reports",
         '  $ s3-share get-objects photos alice/cat.jpg alice/dog.jpg',
       ].join('\n'),
     );

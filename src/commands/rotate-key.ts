@@ -14,6 +14,7 @@ import type { CliIo } from '../io';
 export interface RotateKeyOptions extends AwsOptions, CredentialOutputOptions, KeyWaitOptions {
   keepOld?: boolean;
   deleteOldest?: boolean;
+  allowExcess?: boolean;
   dryRun?: boolean;
   silent?: boolean;
 }
@@ -26,11 +27,13 @@ export async function runRotateKey(userName: string, opts: RotateKeyOptions, io:
   const wait = shouldWait(opts, io);
   const timeoutMs = waitTimeoutSeconds(opts) * 1000;
   await runCredentialPlan(deliveryOptions(opts), opts, io, reporter, async (delivery) => {
-    const [{ clientsForKey, createIamClient }, { planRotate }, { keyProbes }] = await Promise.all([
+    const [{ clientsForKey, createIamClient, createStsClient }, { planRotate }, { keyProbes }, { callerIdentity }] = await Promise.all([
       import('../aws/clients'),
       import('../services/credentials/rotate-key'),
       import('../services/credentials/key-readiness'),
+      import('../services/users/identity'),
     ]);
+    const caller = await callerIdentity(await createStsClient(ctx));
     return planRotate(
       await createIamClient(ctx),
       {
@@ -40,6 +43,7 @@ export async function runRotateKey(userName: string, opts: RotateKeyOptions, io:
         wait: wait ? { timeoutMs, probes: async (key) => keyProbes(await clientsForKey(ctx, key)) } : undefined,
         // The old key is retired only after this step: the new secret is flushed where the user asked.
         delivery,
+        guard: { caller, allowExcess: !!opts.allowExcess },
       },
       reporter,
     );
@@ -52,7 +56,11 @@ export function registerRotateKey(program: Command, io: CliIo): void {
     .description("Replace a user's access key: create a new one, print it, then delete the old one (or deactivate it with --keep-old)")
     .argument('<user>', 'the IAM user whose key to replace')
     .option('--keep-old', 'deactivate the old key (Status Inactive) instead of deleting it')
-    .option('--delete-oldest', 'when the user already has 2 keys (the AWS limit), delete the oldest first');
+    .option('--delete-oldest', 'when the user already has 2 keys (the AWS limit), delete the oldest first')
+    .option(
+      '--allow-excess',
+      'make the key even when the user can do more than its s3-share policies grant (other policies, groups): by default that is refused',
+    );
   addKeyWaitOptions(cmd).option('--dry-run', 'print the plan (the AWS calls, as JSON) and change nothing');
   addCredentialOutputOptions(cmd);
   addSilentOption(addAwsOptions(cmd))
@@ -63,6 +71,8 @@ export function registerRotateKey(program: Command, io: CliIo): void {
         'With --wait (the default when stderr is a terminal) the old key is touched only once the new one works.',
         'The old key is touched only once the new one is delivered: written and flushed to --output, or to stdout.',
         'If a step fails, the new key is deleted again and the old one is left as it was (exit 1).',
+        'Before anything, rotate-key checks what the user can do: beyond its s3-share policies is refused',
+        '(exit 1) unless --allow-excess; the identity running s3-share is never given a key (exit 2).',
         '',
         'Examples:',
         '  $ s3-share rotate-key alice --output alice.json',

@@ -276,12 +276,20 @@ export function checkBucketPolicyTextSize(text: string): number {
  * a new grant goes at the end. Every other statement is kept as it was.
  */
 export function mergeGrant(existing: ExistingPolicy | null, spec: GrantSpec): PolicyChange {
-  const fresh = grantStatements(spec);
-  const old = existing?.statements ?? [];
-  const mine = (s: unknown) => {
+  return mergeStatements(existing, grantStatements(spec), (s) => {
     const parts = parseGrantSid((s as { Sid?: unknown }).Sid);
     return !!parts && sameGrant(parts, spec.principal, spec.prefix);
-  };
+  });
+}
+
+/**
+ * Merges `fresh` statements (each with a Sid) into the stored policy: the stored statements that
+ * `mine` recognises as the earlier version of them are replaced in place, at the position of the
+ * first one; when there are none, the fresh ones go at the end. Every other statement is kept
+ * exactly as it was read. grant-account and set-bucket-policy --allow-all-get both merge this way.
+ */
+export function mergeStatements(existing: ExistingPolicy | null, fresh: Statement[], mine: (s: unknown) => boolean): PolicyChange {
+  const old = existing?.statements ?? [];
   const previous = old.filter(mine);
   const firstAt = old.findIndex(mine);
   const others = old.filter((s) => !mine(s));

@@ -328,6 +328,12 @@ const cases: Case[] = [
     2,
     /'\[z-a\]' is not a valid pattern/,
   ],
+  [
+    'get-objects: a --glob set that runs backwards',
+    ['get-objects', BUCKET, '--glob', '[z-a]', '-o', dir],
+    2,
+    /'\[z-a\]' is not a valid pattern/,
+  ],
   ['list-bucket: prefix with a pasted space', ['list-bucket', BUCKET, '--prefix', 'alice/ '], 2, /prefix 'alice\/ ' ends with a space/],
   ['put-object: key with ..', ['put-object', BUCKET, '../escape.txt', existing], 2, /key '\.\.\/escape\.txt' has a '\.' or '\.\.' segment/],
   ['put-object: key with a leading slash', ['put-object', BUCKET, '/abs.txt', existing], 2, /key '\/abs\.txt' starts with '\/'/],

@@ -211,7 +211,11 @@ describeE2E('create on moto', () => {
   test('an existing user is reused: a second key is made and works', async () => {
     const name = uniqueName('again');
     const first = await createOk(['--silent', bucket, '--read-only', '--username', name]);
-    const second = await createOk(['--silent', other, '--read-only', '--username', name]);
+    // The new key would also reach the first grant's bucket: more than this grant, so it takes --allow-excess.
+    const refused = await runCli(['create', '--silent', other, '--read-only', '--username', name]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`arn:aws:s3:::${bucket}`);
+    const second = await createOk(['--silent', other, '--read-only', '--username', name, '--allow-excess']);
     expect(second.AccessKeyId).not.toBe(first.AccessKeyId);
     await expectAllowed(get(keyOf(second), other, 'top.txt'));
     await expectAllowed(get(keyOf(second), bucket, 'top.txt')); // the first grant is kept
@@ -220,7 +224,7 @@ describeE2E('create on moto', () => {
   test('an existing user with 2 keys: a clear error and nothing created', async () => {
     const user = await createTestUser(uniqueName('twokeys'), null);
     await admin.iam.send(new CreateAccessKeyCommand({ UserName: user.userName }));
-    const r = await runCli(['create', '--silent', bucket, '--username', user.userName]);
+    const r = await runCli(['create', '--silent', bucket, '--username', user.userName, '--reuse-user']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/already has 2 access keys, the most AWS allows per user \(2\): run 's3-share rotate-key/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

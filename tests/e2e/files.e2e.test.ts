@@ -125,8 +125,8 @@ describeE2E('list-bucket / get-object(s) / delete-objects on moto', () => {
       expect(r.stderr).toMatch(/downloaded 5 of 5 object\(s\)/);
     });
 
-    test('get-objects --pattern and named keys', async () => {
-      const r = await runCli(['get-objects', bucket, '--auth', auth, '--pattern', '**/*.txt']);
+    test('get-objects --glob and named keys', async () => {
+      const r = await runCli(['get-objects', bucket, '--auth', auth, '--glob', '**/*.txt']);
       expect(r.code).toBe(0);
       expect(fs.existsSync(path.join(r.home, 'top.txt'))).toBe(true);
       expect(fs.existsSync(path.join(r.home, 'alice', 'a.txt'))).toBe(true);

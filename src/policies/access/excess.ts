@@ -18,10 +18,13 @@
  *   - IAM and STS actions (on the principal itself, on another user, on a role), and actions of
  *     services a key for sharing files never needs (EC2, Lambda, KMS, Secrets Manager...), plus an
  *     action no service has, which only a `*` grant matches.
+ *   - the buckets and folders the principal's own policies name (wildcards filled in), so a grant
+ *     on one specific other bucket or folder is probed where it points.
  * Wildcard grants (`s3:*`, `*`, `iam:*`, `arn:aws:s3:::*`) match at least one probe, so a grant
  * wider than the share cannot hide between them.
  */
 import { evaluate, type AccessAnswer, type LabelledPolicy, type PolicySet, type Reason } from './evaluate';
+import { namedPlaces } from './named-places';
 
 export interface ExcessScope {
   partition: string;
@@ -176,7 +179,14 @@ function probes(principal: string, scope: ExcessScope): Probe[] {
 
 /** Everything the principal can do beyond its grant, probe by probe (empty: nothing more). */
 export function findExcess(input: ExcessInput): Excess[] {
-  const { principal, full, grant, scope } = input;
+  const { principal, full, grant } = input;
+  const named = namedPlaces([full]);
+  const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+  const scope: ExcessScope = {
+    ...input.scope,
+    buckets: union(input.scope.buckets, named.buckets),
+    prefixes: input.scope.prefixes.length || named.prefixes.length ? union(input.scope.prefixes, named.prefixes) : [],
+  };
   const now = (input.now ?? new Date()).toISOString();
   const found: Excess[] = [];
   for (const probe of probes(principal, scope)) {

@@ -21,13 +21,8 @@ import { formatJsonText } from '../../policies/policy-text';
 import { step, type Plan } from '../plan';
 import { getBucketPolicyText, getObjectOwnership } from './policy';
 
-/** What grant-account and revoke-account print: the change, and the policy as it will be stored. */
-export interface BucketPolicyResult {
-  Bucket: string;
-  Account: string;
-  Principal?: string;
-  Mode?: AccessMode;
-  Prefix?: string;
+/** What every change to a bucket policy prints: what changed, and the policy as it will be stored. */
+export interface PolicyChangeResult {
   Added: string[];
   Replaced: string[];
   Removed: string[];
@@ -42,6 +37,15 @@ export interface BucketPolicyResult {
   Policy: RawJson | null;
 }
 
+/** What grant-account and revoke-account print. */
+export interface BucketPolicyResult extends PolicyChangeResult {
+  Bucket: string;
+  Account: string;
+  Principal?: string;
+  Mode?: AccessMode;
+  Prefix?: string;
+}
+
 export interface BucketPolicyPlan extends Plan {
   result: BucketPolicyResult;
 }
@@ -49,15 +53,16 @@ export interface BucketPolicyPlan extends Plan {
 /**
  * The one write of a change, undone (on a failure after it, or a signal during it) by putting back
  * the policy text exactly as it was read, or deleting the policy when the bucket had none.
+ * grant-account, revoke-account and set-bucket-policy all write through here.
  */
-function planFor(
+export function planPolicyChange<B extends object>(
   s3: S3Client,
   bucket: string,
   previous: string | null,
   change: PolicyChange,
-  base: Omit<BucketPolicyResult, 'Added' | 'Replaced' | 'Removed' | 'Kept' | 'Operation' | 'Policy'>,
-): BucketPolicyPlan {
-  const result: BucketPolicyResult = {
+  base: B,
+): Plan & { result: B & PolicyChangeResult } {
+  const result: B & PolicyChangeResult = {
     ...base,
     Added: change.added,
     Replaced: change.replaced,
@@ -149,7 +154,7 @@ export async function planGrantAccount(s3: S3Client, input: GrantAccountInput, r
   }
   const change = mergeGrant(existing, { bucket, principal, mode, prefix, requireBucketOwnerFullControl });
   if (change.text !== null) checkBucketPolicyTextSize(change.text);
-  return planFor(s3, bucket, text, change, {
+  return planPolicyChange(s3, bucket, text, change, {
     Bucket: bucket,
     Account: principal.account,
     Principal: principal.arn,
@@ -171,5 +176,5 @@ export async function planRevokeAccount(s3: S3Client, bucket: string, sel: Revok
     return { steps: [], result: { ...base, Added: [], Replaced: [], Removed: [], Kept: 0, Operation: null, Policy: null } };
   }
   const existing = parseBucketPolicy(text, bucket);
-  return planFor(s3, bucket, text, revokeGrants(existing, sel), base);
+  return planPolicyChange(s3, bucket, text, revokeGrants(existing, sel), base);
 }

@@ -38,6 +38,7 @@ export interface CreateInput extends BucketRequest {
   wait?: { timeoutMs: number; probes(creds: IssuedCredentials): Promise<Probe[]>; signal?: AbortSignal };
   /** The last step: hand the credentials over; absent, the caller gets them from the results. */
   delivery?: Delivery;
+  guard?: import('./reach-check').CreateGuard; // --reuse-user, --replace-boundary, --allow-excess; absent: none
 }
 
 /** What the command needs once the plan has run. */

@@ -72,6 +72,7 @@ export async function barrenRoleSteps(
   userArn: string,
   me: Caller,
   boundary: string | undefined,
+  tags: Array<{ Key: string; Value: string }> = [],
 ): Promise<PlanStep[]> {
   if (await getRole(iam, roleName)) {
     throw new OperationError(
@@ -84,7 +85,7 @@ export async function barrenRoleSteps(
   return roleSteps(iam, roleName, trust, inlinePolicyName(input.mode, minifyPolicy(input.policy)), input.policy, {
     Description: `s3-share: access to ${input.buckets.join(', ')}`.slice(0, 1000),
     // delete-user removes the role with its user only when it can tell whose it is.
-    Tags: [{ Key: ROLE_OWNER_TAG, Value: userName }],
+    Tags: [{ Key: ROLE_OWNER_TAG, Value: userName }, ...tags],
     ...(boundary ? { PermissionsBoundary: boundary } : {}),
   });
 }

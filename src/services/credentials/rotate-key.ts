@@ -24,12 +24,19 @@ import {
   type AccessKey,
   type AccessKeyMetadata,
   type IAMClient,
+  type User,
 } from '@aws-sdk/client-iam';
 import { isNoSuchEntity } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type Delivery, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
+import type { PolicySet } from '../../policies/access';
+import { isS3SharePolicyName } from '../../policies/creation-tags';
 import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
+import { isS3ShareManagedPolicy } from '../../policies/ownership';
+import { grantedPrefixes } from '../../policies/prefix-grants';
+import type { Caller } from '../users/identity';
+import { bucketsNamed, checkReach, refuseOwnUser, userPolicies } from './reach-check';
 import { createAccessKeyStep } from './access-key';
 import { deliveryStep } from './delivery';
 import { waitForKey, type Probe } from './key-readiness';
@@ -45,6 +52,15 @@ export interface RotateInput {
   wait?: { timeoutMs: number; probes(key: { AccessKeyId: string; SecretAccessKey: string }): Promise<Probe[]> };
   /** Hand the new key over before the old one is touched; absent, the caller gets it from the results. */
   delivery?: Delivery;
+  /** Check before the new key is made: not the caller's own user, nothing beyond its s3-share grant. */
+  guard?: RotateGuard;
+}
+
+export interface RotateGuard {
+  /** The identity running s3-share (GetCallerIdentity). */
+  caller: Caller;
+  /** --allow-excess: make the key even when the user can do more than its s3-share policies grant. */
+  allowExcess: boolean;
 }
 
 export interface RotatePlan extends Plan {
@@ -76,9 +92,10 @@ async function lastUsed(iam: IAMClient, keyId: string): Promise<Date | undefined
   }
 }
 
-async function userKeys(iam: IAMClient, userName: string): Promise<AccessKeyMetadata[]> {
+async function userKeys(iam: IAMClient, userName: string): Promise<{ user: User | undefined; keys: AccessKeyMetadata[] }> {
+  let user: User | undefined;
   try {
-    await iam.send(new GetUserCommand({ UserName: userName }));
+    user = (await iam.send(new GetUserCommand({ UserName: userName }))).User;
   } catch (err) {
     if (isNoSuchEntity(err)) {
       throw new OperationError(
@@ -88,7 +105,43 @@ async function userKeys(iam: IAMClient, userName: string): Promise<AccessKeyMeta
     }
     throw err;
   }
-  return (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+  return { user, keys: (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [] };
+}
+
+/**
+ * The key will act with everything the user holds; its grant is what s3-share gave it (its
+ * s3-share.* inline policies and s3-share managed policies). More than that is refused, unless
+ * --allow-excess.
+ */
+async function checkUserReach(iam: IAMClient, userName: string, user: User | undefined, guard: RotateGuard, reporter: Reporter) {
+  const { set, inlineNames, managedArns } = await userPolicies(iam, userName, user?.PermissionsBoundary?.PermissionsBoundaryArn);
+  const ours = new Set([
+    ...inlineNames.filter(isS3SharePolicyName).map((n) => `user ${userName} inline ${n}`),
+    ...managedArns.filter(isS3ShareManagedPolicy).map((a) => `user ${userName} managed ${a.slice(a.lastIndexOf('/') + 1)}`),
+  ]);
+  const grant: PolicySet = {
+    inline: (set.inline ?? []).filter((p) => ours.has(p.label)),
+    managed: (set.managed ?? []).filter((p) => ours.has(p.label)),
+  };
+  const documents = [...grant.inline!, ...grant.managed!].map((p) => p.document);
+  const { partition, account } = guard.caller;
+  checkReach(
+    {
+      who: `user ${userName}`,
+      principal: user?.Arn ?? `arn:${partition}:iam::${account}:user/${userName}`,
+      full: set,
+      grant,
+      scope: {
+        partition,
+        account,
+        buckets: bucketsNamed(documents),
+        prefixes: [...new Set(grantedPrefixes(documents).targets.map((t) => t.Prefix))],
+      },
+      allowExcess: guard.allowExcess,
+      remedy: `remove what user ${userName} holds besides its s3-share policies`,
+    },
+    reporter,
+  );
 }
 
 const byAge = (a: AccessKeyMetadata, b: AccessKeyMetadata) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0);
@@ -162,10 +215,13 @@ function retireStep(iam: IAMClient, userName: string, old: AccessKeyMetadata, ke
 
 export async function planRotate(iam: IAMClient, input: RotateInput, reporter: Reporter, now: Date = new Date()): Promise<RotatePlan> {
   const { userName } = input;
-  const keys = [...(await userKeys(iam, userName))].sort(byAge);
+  if (input.guard) refuseOwnUser(input.guard.caller.arn, userName, 'rotate it with the console or aws iam create-access-key');
+  const found = await userKeys(iam, userName);
+  const keys = [...found.keys].sort(byAge);
   const steps: PlanStep[] = [];
+  if (keys.length >= ACCESS_KEYS_PER_USER && !input.deleteOldest) await refuseTwoKeys(iam, userName, keys, now);
+  if (input.guard) await checkUserReach(iam, userName, found.user, input.guard, reporter);
   if (keys.length >= ACCESS_KEYS_PER_USER) {
-    if (!input.deleteOldest) await refuseTwoKeys(iam, userName, keys, now);
     // Deleting an inactive key first keeps the working one until its replacement exists.
     const victim = keys.find((k) => k.Status === 'Inactive') ?? keys[0]!;
     reporter.info(

@@ -8,6 +8,7 @@ import { setTimeout as sleepMs } from 'node:timers/promises';
 import { errorCode } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import type { Reporter } from '../../output/reporter';
+import { creationTags } from '../../policies/creation-tags';
 import { minifyPolicy } from '../../policies/documents';
 import { MAX_SESSION_SECONDS } from '../../policies/iam-limits';
 import { roleSessionName } from '../../policies/names';
@@ -45,6 +46,7 @@ export async function temporaryPlan(
       ...roleSteps(iam, TEMPORARY_ROLE_NAME, accountTrustPolicy(me.partition, me.account), 's3-share.temporary', rolePolicy, {
         MaxSessionDuration: MAX_SESSION_SECONDS,
         Description: 's3-share: temporary credentials, each narrowed by its session policy',
+        Tags: creationTags({ mode: 'session-policy', buckets: [] }, new Date()),
       }),
     );
   } else if ((role.MaxSessionDuration ?? 3600) < duration) {

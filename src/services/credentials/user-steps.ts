@@ -11,8 +11,11 @@ import {
   GetUserCommand,
   PutUserPermissionsBoundaryCommand,
   PutUserPolicyCommand,
+  TagUserCommand,
+  UntagUserCommand,
   paginateListUserPolicies,
   type IAMClient,
+  type Tag,
   type User,
 } from '@aws-sdk/client-iam';
 import { isNoSuchEntity } from '../../aws/errors';
@@ -39,45 +42,92 @@ export async function userPolicyNames(iam: IAMClient, userName: string): Promise
 }
 
 /**
- * CreateUser for a new user; for an existing one, PutUserPermissionsBoundary when the boundary
- * differs, undone by restoring the previous boundary (or removing it, when there was none).
+ * CreateUser for a new user, tagged in the same call; for an existing one, the boundary change the
+ * caller decided on (a string: set it; null: remove it; undefined: leave it), undone by restoring
+ * the previous boundary (or removing it, when there was none).
  */
-export function userSteps(iam: IAMClient, userName: string, existing: User | undefined, boundary: string | undefined): PlanStep[] {
+export function userSteps(
+  iam: IAMClient,
+  userName: string,
+  existing: User | undefined,
+  boundary: string | null | undefined,
+  tags: Tag[] = [],
+): PlanStep[] {
   if (!existing) {
+    const input = { UserName: userName, ...(boundary ? { PermissionsBoundary: boundary } : {}), ...(tags.length ? { Tags: tags } : {}) };
     return [
       step<unknown>({
         service: 'iam',
         operation: 'CreateUser',
         description: `create IAM user ${userName}`,
-        input: { UserName: userName, ...(boundary ? { PermissionsBoundary: boundary } : {}) },
-        run: () => iam.send(new CreateUserCommand({ UserName: userName, ...(boundary ? { PermissionsBoundary: boundary } : {}) })),
+        input,
+        run: () => iam.send(new CreateUserCommand(input)),
         undo: () => ({ description: `delete user ${userName}`, run: () => iam.send(new DeleteUserCommand({ UserName: userName })) }),
       }),
     ];
   }
-  if (boundary && existing.PermissionsBoundary?.PermissionsBoundaryArn !== boundary) {
-    const previous = existing.PermissionsBoundary?.PermissionsBoundaryArn;
+  const previous = existing.PermissionsBoundary?.PermissionsBoundaryArn;
+  if (boundary === undefined || (boundary ?? undefined) === previous) return [];
+  const restore = () =>
+    previous
+      ? {
+          description: `restore the permissions boundary of user ${userName}`,
+          run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: previous })),
+        }
+      : {
+          description: `remove the permissions boundary of user ${userName}`,
+          run: () => iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: userName })),
+        };
+  if (boundary === null) {
     return [
       step<unknown>({
         service: 'iam',
-        operation: 'PutUserPermissionsBoundary',
-        description: `set the permissions boundary of user ${userName}`,
-        input: { UserName: userName, PermissionsBoundary: boundary },
-        run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: boundary })),
-        undo: () =>
-          previous
-            ? {
-                description: `restore the permissions boundary of user ${userName}`,
-                run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: previous })),
-              }
-            : {
-                description: `remove the permissions boundary of user ${userName}`,
-                run: () => iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: userName })),
-              },
+        operation: 'DeleteUserPermissionsBoundary',
+        description: `remove the permissions boundary of user ${userName} (--replace-boundary)`,
+        input: { UserName: userName },
+        run: () => iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: userName })),
+        undo: restore,
       }),
     ];
   }
-  return [];
+  return [
+    step<unknown>({
+      service: 'iam',
+      operation: 'PutUserPermissionsBoundary',
+      description: `set the permissions boundary of user ${userName}`,
+      input: { UserName: userName, PermissionsBoundary: boundary },
+      run: () => iam.send(new PutUserPermissionsBoundaryCommand({ UserName: userName, PermissionsBoundary: boundary })),
+      undo: restore,
+    }),
+  ];
+}
+
+/**
+ * TagUser with the tags that differ from the user's current ones, undone by putting back the
+ * previous values and removing the keys it did not have.
+ */
+export function tagUserSteps(iam: IAMClient, userName: string, current: Tag[], wanted: Tag[]): PlanStep[] {
+  const before = new Map(current.map((t) => [t.Key ?? '', t.Value ?? '']));
+  const changed = wanted.filter((t) => before.get(t.Key ?? '') !== t.Value);
+  if (!changed.length) return [];
+  const restored = changed.filter((t) => before.has(t.Key ?? '')).map((t) => ({ Key: t.Key, Value: before.get(t.Key ?? '') }));
+  const added = changed.filter((t) => !before.has(t.Key ?? '')).map((t) => t.Key ?? '');
+  return [
+    step<unknown>({
+      service: 'iam',
+      operation: 'TagUser',
+      description: `tag user ${userName} with this grant (${changed.map((t) => t.Key).join(', ')})`,
+      input: { UserName: userName, Tags: changed },
+      run: () => iam.send(new TagUserCommand({ UserName: userName, Tags: changed })),
+      undo: () => ({
+        description: `restore the tags of user ${userName}`,
+        run: async () => {
+          if (restored.length) await iam.send(new TagUserCommand({ UserName: userName, Tags: restored }));
+          if (added.length) await iam.send(new UntagUserCommand({ UserName: userName, TagKeys: added }));
+        },
+      }),
+    }),
+  ];
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * The two glob dialects s3-share reads, as anchored regular expressions over '/'-separated keys:
- * - `folderGlob` (get-objects --pattern): `*` and `?` stay within one folder, `**` crosses them,
+ * - `folderGlob` (get-objects --glob): `*` and `?` stay within one folder, `**` crosses them,
  *   as in a shell with globstar;
- * - `fnmatchGlob` (assume-and-sync --exclude / --include): aws-cli's fnmatch, where `*` also
- *   matches `/`.
+ * - `fnmatchGlob` (get-objects -p/--pattern, assume-and-sync --exclude / --include): Python's
+ *   fnmatch, as s3-credentials and aws-cli read patterns, where `*` also matches `/`.
  * Both read `[abc]`, `[a-z]` and `[!abc]` sets the way fnmatch does: a `]` first in a set is one of
  * its characters (`[]a]` is `]` or `a`), and a set that cannot be a class (`[z-a]`, a range out of
  * order) is a usage error naming the pattern, not a crash.
@@ -51,7 +51,7 @@ function compile(pattern: string, flag: string, translateStar: (pattern: string,
   }
 }
 
-/** get-objects --pattern: `*` and `?` within one folder, `**` across folders (`**\/` also none). */
+/** get-objects --glob: `*` and `?` within one folder, `**` across folders (`**\/` also none). */
 export function folderGlob(pattern: string): RegExp {
   return compile(pattern, 'folder', (p, i) => {
     if (p[i + 1] !== '*') return { source: '[^/]*', end: i };
@@ -60,7 +60,7 @@ export function folderGlob(pattern: string): RegExp {
   });
 }
 
-/** --exclude / --include: fnmatch, where `*` matches any run of characters, `/` included. */
+/** get-objects -p/--pattern, --exclude / --include: fnmatch, where `*` matches any run of characters, `/` included. */
 export function fnmatchGlob(pattern: string): RegExp {
   return compile(pattern, 'fnmatch', (_p, i) => ({ source: '.*', end: i }));
 }

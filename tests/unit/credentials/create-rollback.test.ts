@@ -8,7 +8,11 @@ import {
   GetAccountPasswordPolicyCommand,
   GetLoginProfileCommand,
   GetUserCommand,
+  GetUserPolicyCommand,
   IAMClient,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListUserTagsCommand,
   ListAccessKeysCommand,
   ListUserPoliciesCommand,
   PutUserPolicyCommand,
@@ -43,6 +47,11 @@ beforeEach(() => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/admin', UserId: 'AID' });
   s3.on(HeadBucketCommand).resolves({});
   iam.on(GetUserCommand).rejects(awsError('NoSuchEntityException', 404));
+  // Existing users in these tests were made by s3-share, with no other policies or groups.
+  iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 's3-share:made-by', Value: 's3-share/0.1.0' }] });
+  iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
+  iam.on(ListGroupsForUserCommand).resolves({ Groups: [] });
+  iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
   iam.on(GetAccountPasswordPolicyCommand).rejects(awsError('NoSuchEntityException', 404));
   iam.on(GetLoginProfileCommand).rejects(awsError('NoSuchEntityException', 404));
   iam.on(CreateAccessKeyCommand).resolves({ AccessKey: NEW_KEY });
@@ -152,6 +161,7 @@ describe("create's rollback leaves what an existing user had", () => {
   beforeEach(() => {
     iam.on(GetUserCommand).resolves({ User: BOB });
     iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ AccessKeyId: 'AKIAOLD' }] });
+    iam.on(GetUserPolicyCommand).resolves({ PolicyDocument: encodeURIComponent('{"Version":"2012-10-17","Statement":[]}') });
   });
 
   /** The name create gives this grant's inline policy: it ends with a hash of the content. */
@@ -173,7 +183,8 @@ describe("create's rollback leaves what an existing user had", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`refresh inline policy ${name} of user bob`);
     expect(iam.commandCalls(PutUserPolicyCommand).map((c) => c.args[0].input.PolicyName)).toEqual([name]);
-    expect(writes()).toEqual(['PutUserPolicy', 'CreateLoginProfile', 'CreateAccessKey', 'DeleteLoginProfile']);
+    // The grant tag is a change of this run: it is restored (the tag removed) like the rest.
+    expect(writes()).toEqual(['TagUser', 'PutUserPolicy', 'CreateLoginProfile', 'CreateAccessKey', 'DeleteLoginProfile', 'UntagUser']);
     expect(iam.commandCalls(DeleteUserPolicyCommand)).toHaveLength(0);
     expect(iam.commandCalls(CreateLoginProfileCommand)).toHaveLength(1);
   });
@@ -184,7 +195,15 @@ describe("create's rollback leaves what an existing user had", () => {
     iam.on(CreateAccessKeyCommand).rejects(awsError('LimitExceededException', 409));
     const r = await create(ARGS);
     expect(r.code).toBe(1);
-    expect(writes()).toEqual(['PutUserPolicy', 'CreateLoginProfile', 'CreateAccessKey', 'DeleteLoginProfile', 'DeleteUserPolicy']);
+    expect(writes()).toEqual([
+      'TagUser',
+      'PutUserPolicy',
+      'CreateLoginProfile',
+      'CreateAccessKey',
+      'DeleteLoginProfile',
+      'DeleteUserPolicy',
+      'UntagUser',
+    ]);
     expect(iam.commandCalls(DeleteUserPolicyCommand).map((c) => c.args[0].input)).toEqual([{ UserName: 'bob', PolicyName: name }]);
   });
 });

@@ -10,6 +10,9 @@ import {
   GetAccountPasswordPolicyCommand,
   GetUserCommand,
   IAMClient,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListUserTagsCommand,
   ListAccessKeysCommand,
   ListUserPoliciesCommand,
   PutUserPolicyCommand,
@@ -19,6 +22,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError } from '../support/aws-error';
 import { create } from '../support/run-cli';
+import { version } from '../../../package.json';
 
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);
@@ -32,6 +36,11 @@ beforeEach(() => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/admin', UserId: 'AID' });
   s3.on(HeadBucketCommand).resolves({});
   iam.on(GetUserCommand).rejects(awsError('NoSuchEntityException', 404));
+  // Existing users in these tests were made by s3-share, with no other policies or groups.
+  iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 's3-share:made-by', Value: 's3-share/0.1.0' }] });
+  iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
+  iam.on(ListGroupsForUserCommand).resolves({ Groups: [] });
+  iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
   iam.on(GetAccountPasswordPolicyCommand).rejects(awsError('NoSuchEntityException', 404));
   iam.on(CreateAccessKeyCommand).resolves({
     AccessKey: {
@@ -58,10 +67,14 @@ describe('create', () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ UserName: 's3.read-only.photos', AccessKeyId: 'AKIANEW', SecretAccessKey: SECRET, Status: 'Active' });
     expect(writes()).toEqual(['CreateUser', 'PutUserPolicy', 'CreateAccessKey']);
-    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input).toEqual({
-      UserName: 's3.read-only.photos',
-      PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
-    });
+    const user = iam.commandCalls(CreateUserCommand)[0]!.args[0].input;
+    expect(user).toMatchObject({ UserName: 's3.read-only.photos', PermissionsBoundary: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' });
+    // Tagged in the CreateUser call itself: there is no moment when the user exists untagged.
+    expect(user.Tags).toEqual([
+      { Key: 's3-share:made-by', Value: `s3-share/${version}` },
+      { Key: 's3-share:created', Value: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) },
+      { Key: 's3-share:grant', Value: 'read-only photos' },
+    ]);
     const put = iam.commandCalls(PutUserPolicyCommand)[0]!.args[0].input;
     expect(put.PolicyName).toMatch(/^s3-share\.read-only\.[0-9a-f]{8}$/);
     expect(put.PolicyDocument).not.toMatch(/\s/); // minified
@@ -79,7 +92,8 @@ describe('create', () => {
       '--policy',
       '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::$!BUCKET_NAME!$/*"}]}',
     ]);
-    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input).toEqual({ UserName: 's3.custom.photos' });
+    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input).toMatchObject({ UserName: 's3.custom.photos' });
+    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input.PermissionsBoundary).toBeUndefined();
   });
 
   it('--dry-run prints the plan as JSON and writes nothing', async () => {
@@ -157,13 +171,8 @@ describe('create', () => {
     iam.on(CreateAccessKeyCommand).rejects(awsError('LimitExceededException', 409));
     const r = await create(['photos', '--username', 'bob']);
     expect(r.code).toBe(1);
-    expect(writes()).toEqual([
-      'PutUserPermissionsBoundary',
-      'PutUserPolicy',
-      'CreateAccessKey',
-      'DeleteUserPolicy',
-      'DeleteUserPermissionsBoundary',
-    ]);
+    // Its boundary is kept (no --replace-boundary); its grant tag is updated, and restored on rollback.
+    expect(writes()).toEqual(['TagUser', 'PutUserPolicy', 'CreateAccessKey', 'DeleteUserPolicy', 'UntagUser']);
     expect(iam.commandCalls(DeleteUserCommand)).toHaveLength(0);
   });
 
@@ -276,11 +285,13 @@ describe('create', () => {
     const r = await create(['photos', '--role', 'photos-reader', '--username', 'pat', '--read-only']);
     expect(r.code).toBe(0);
     expect(writes()).toEqual(['CreateUser', 'CreateRole', 'PutRolePolicy', 'PutUserPolicy', 'CreateAccessKey']);
-    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input).toEqual({ UserName: 'pat' });
+    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input).toMatchObject({ UserName: 'pat' });
+    expect(iam.commandCalls(CreateUserCommand)[0]!.args[0].input.PermissionsBoundary).toBeUndefined();
     const role = iam.commandCalls(CreateRoleCommand)[0]!.args[0].input;
     expect(role.PermissionsBoundary).toBe('arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess');
     // delete-user recognises the role as pat's by this tag.
-    expect(role.Tags).toEqual([{ Key: 's3-share:user', Value: 'pat' }]);
+    expect(role.Tags![0]).toEqual({ Key: 's3-share:user', Value: 'pat' });
+    expect(role.Tags!.map((t) => t.Key)).toEqual(['s3-share:user', 's3-share:made-by', 's3-share:created', 's3-share:grant']);
     expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Condition).toEqual({
       ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:user/pat' },
     });

@@ -6,6 +6,9 @@ import {
   GetAccountPasswordPolicyCommand,
   GetUserCommand,
   IAMClient,
+  ListGroupsForUserCommand,
+  ListAttachedUserPoliciesCommand,
+  ListUserPoliciesCommand,
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
@@ -35,6 +38,10 @@ const OLD = { AccessKeyId: 'AKIAOLD', Status: 'Active' as const, CreateDate: new
 
 beforeEach(() => {
   iam.reset();
+  // The users rotated here hold nothing but what s3-share gave them (nothing, by default).
+  iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
+  iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
+  iam.on(ListGroupsForUserCommand).resolves({ Groups: [] });
   s3.reset();
   sts.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/admin', UserId: 'AID' });

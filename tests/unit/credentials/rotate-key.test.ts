@@ -5,6 +5,9 @@ import {
   GetAccessKeyLastUsedCommand,
   GetUserCommand,
   IAMClient,
+  ListGroupsForUserCommand,
+  ListAttachedUserPoliciesCommand,
+  ListUserPoliciesCommand,
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
@@ -32,9 +35,13 @@ const OLDER = { AccessKeyId: 'AKIAOLDER', Status: 'Active' as const, CreateDate:
 
 beforeEach(() => {
   iam.reset();
+  // The users rotated here hold nothing but what s3-share gave them (nothing, by default).
+  iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: [] });
+  iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
+  iam.on(ListGroupsForUserCommand).resolves({ Groups: [] });
   s3.reset();
   sts.reset();
-  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/alice' });
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/admin' });
   iam
     .on(GetUserCommand)
     .resolves({ User: { UserName: 'alice', Arn: 'arn:aws:iam::123456789012:user/alice', UserId: 'x', Path: '/', CreateDate: new Date() } });
@@ -195,9 +202,15 @@ describe('rotate-key', () => {
 
   it('--wait: the new key is probed and works before the old key is deleted', async () => {
     const order: string[] = [];
+    let calls = 0;
+    // The first call asks who runs s3-share; the next ones are the new key's probes.
     sts
       .on(GetCallerIdentityCommand)
-      .callsFake(() => (order.push('probe'), { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/alice' }));
+      .callsFake(() =>
+        calls++ === 0
+          ? { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/admin' }
+          : (order.push('probe'), { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/alice' }),
+      );
     iam.on(DeleteAccessKeyCommand).callsFake(() => (order.push('delete'), {}));
     const r = await rotate(['alice'], { tty: true });
     expect(r.code).toBe(0);
@@ -207,7 +220,10 @@ describe('rotate-key', () => {
   });
 
   it('--wait: a key that never works is rolled back and the old key kept', async () => {
-    sts.on(GetCallerIdentityCommand).rejects(awsError('InvalidClientTokenId', 403));
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolvesOnce({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/admin' })
+      .rejects(awsError('InvalidClientTokenId', 403));
     const r = await rotate(['alice', '--wait', '--wait-timeout', '1']);
     expect(r.code).toBe(1);
     expect(writes()).toEqual(['CreateAccessKey', 'DeleteAccessKey AKIANEW']);

@@ -137,11 +137,11 @@ test('get-objects: existing files are kept without --force (exit 1), replaced wi
   expect(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('new a.txt');
 });
 
-test('get-objects --pattern filters the listing; keys and --prefix together are a usage error', async () => {
+test('get-objects --glob filters the listing within folders; keys and --prefix together are a usage error', async () => {
   const dir = tmp();
   s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'r/a.csv' }, { Key: 'r/b.txt' }, { Key: 'r/s/c.csv' }] });
   s3.on(GetObjectCommand).callsFake(() => body('x'));
-  const r = await runCli(['get-objects', 'bkt', '--prefix', 'r', '--pattern', 'r/*.csv', '-o', dir]);
+  const r = await runCli(['get-objects', 'bkt', '--prefix', 'r', '--glob', 'r/*.csv', '-o', dir]);
   expect(r.code).toBe(0);
   expect(s3.commandCalls(ListObjectsV2Command)[0]!.args[0].input.Prefix).toBe('r/');
   expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key)).toEqual(['r/a.csv']);

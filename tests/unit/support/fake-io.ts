@@ -17,7 +17,7 @@ export function fakeIo(env: Record<string, string | undefined> = {}, stdinText =
     env: { HOME: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/creds', ...env },
     stderrIsTTY: false,
     stdinIsTTY: false,
-    interrupts: { signal: interrupt.signal, handle: () => {} },
+    interrupts: { signal: interrupt.signal, handle: () => {}, release: () => {} },
   };
   return { io, out: () => out, err: () => err, interrupt: (name = 'SIGINT') => interrupt.abort(name) };
 }

@@ -1,5 +1,6 @@
 import { DeleteUserCommand } from '@aws-sdk/client-iam';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runCli } from '../support/run-cli';
 import { fakeIam, writeCalls, type FakeAccount } from '../support/mock-iam';
@@ -17,9 +18,29 @@ const account = (): FakeAccount => ({
 
 let iam: ReturnType<typeof fakeIam>;
 const s3 = mockClient(S3Client);
+const sts = mockClient(STSClient);
+beforeEach(() => {
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/admin', UserId: 'AID' });
+});
 afterEach(() => {
   iam?.restore();
   s3.reset();
+  sts.reset();
+});
+
+test("the caller's own user: refused (exit 2, one line, nothing removed) unless --delete-self", async () => {
+  iam = fakeIam(account());
+  sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/bob' });
+  const r = await cli(['delete-user', 'alice', 'bob']);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(
+    /^error: user bob is the identity running s3-share \(arn:aws:iam::123456789012:user\/bob\): .*add --delete-self/,
+  );
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(writeCalls(iam)).toEqual([]);
+  const forced = await cli(['delete-user', 'bob', '--delete-self', '--silent']);
+  expect(forced.code).toBe(0);
+  expect(writeCalls(iam)).toEqual(['DeleteAccessKey', 'DeleteUser']);
 });
 
 test('default output: a JSON array of removed items; progress and summary on stderr; exit 0', async () => {

@@ -6,7 +6,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError } from '../../../aws/errors';
-import { OperationError } from '../../../errors';
+import { OperationError, UsageError } from '../../../errors';
 import type { Reporter } from '../../../output/reporter';
 import type { PrefixTarget } from '../../../policies/prefix-grants';
 import { createLimiter } from '../../concurrency';
@@ -36,6 +36,15 @@ export interface DeleteUsersInput {
   confirm?: (targets: Array<PrefixTarget & { UserName: string }>) => Promise<boolean>;
   /** Called as each item is removed (or planned, in a dry run), for streaming output. */
   onRecord?: (record: RemovalRecord) => void;
+  /** The ARN of the identity running s3-share: its own user is refused unless deleteSelf. */
+  callerArn?: string;
+  /** --delete-self: the caller's own user may be deleted (its keys too: this run's last call). */
+  deleteSelf?: boolean;
+}
+
+/** The caller's user name, when the caller is an IAM user (not a role session or the root). */
+export function callerUserName(callerArn: string | undefined): string | undefined {
+  return /^arn:[\w-]+:iam::\d{12}:user\/(?:.*\/)?([^/]+)$/.exec(callerArn ?? '')?.[1];
 }
 
 export interface DeleteUsersClients {
@@ -60,6 +69,12 @@ const recordOf = (s: RemovalStep): RemovalRecord => ({
 export async function deleteUsers(clients: DeleteUsersClients, input: DeleteUsersInput, reporter: Reporter): Promise<UserOutcome[]> {
   const { iam } = clients;
   const users = [...new Set(input.users)];
+  const self = callerUserName(input.callerArn);
+  if (self && users.includes(self) && !input.deleteSelf) {
+    throw new UsageError(
+      `user ${self} is the identity running s3-share (${input.callerArn}): deleting it would cut this and every later run off; add --delete-self if that is what you mean, or run as another identity`,
+    );
+  }
   const limit = createLimiter(input.concurrency);
   const ctx: PlanContext = { iam, reporter, deleteObjects: input.deleteObjects, references: referenceScanner(iam) };
   const emit = (r: RemovalRecord) => input.onRecord?.(r);

@@ -215,6 +215,23 @@ describe('findExcess', () => {
     expect(findExcess({ ...input, now: new Date('2026-06-01T00:00:00Z') })).toEqual([]);
   });
 
+  it("probes where the principal's own policies point: one specific other bucket or folder", async () => {
+    const grant = await grantFor('read-only', 'alice/');
+    const extra: LabelledPolicy = {
+      label: 'inline partner',
+      document: doc({
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: ['arn:aws:s3:::partner-data/reports/*', 'arn:aws:s3:::photos/bob/*'],
+      }),
+    };
+    const excess = findExcess({ principal: ALICE, full: { inline: [grant, extra] }, grant: { inline: [grant] }, scope: scope(['alice/']) });
+    expect(excess.map((e) => e.resource).sort()).toEqual([
+      'arn:aws:s3:::partner-data/reports/s3-share-probe',
+      'arn:aws:s3:::photos/bob/s3-share-probe',
+    ]);
+  });
+
   it('says so when there is nothing', () => {
     expect(describeExcess([])).toBe('nothing beyond the grant');
   });
