@@ -104,7 +104,7 @@ export async function runAccess(target: string | undefined, opts: AccessOptions,
   const onTerminal = Boolean((io.stdout as { isTTY?: boolean }).isTTY);
   if (opts.table || (onTerminal && !explicitFormat)) {
     const rows = answers.rows.map((r) => [
-      r.Principal,
+      principalCell(r),
       r.Type,
       `${String(r.Bucket)}/${String(r.Prefix)}`,
       r.List,
@@ -120,6 +120,14 @@ export async function runAccess(target: string | undefined, opts: AccessOptions,
     return;
   }
   await emitRecords(toAsync(answers.rows), recordFormat(opts), io.stdout, ACCESS_COLUMNS);
+}
+
+/** The principal as a person reads it: who else reaches through a role, or the role a principal reaches through. */
+function principalCell(r: Record<string, unknown>): string {
+  const assumers = Array.isArray(r.AssumableBy) ? (r.AssumableBy as string[]) : [];
+  if (r.ViaRole) return `${String(r.Principal)} (as role ${String(r.ViaRole)})`;
+  if (!assumers.length) return String(r.Principal);
+  return `${String(r.Principal)} (assumed by ${assumers.length > 3 ? `${assumers.length} principals` : assumers.join(', ')})`;
 }
 
 async function* toAsync(records: readonly object[]): AsyncGenerator<OutputRecord> {
@@ -149,7 +157,9 @@ export function registerAccess(program: Command, io: CliIo): void {
         'visible and are assumed to allow), and (anyone), the public.',
         '',
         'One record per principal and bucket: Bucket, Prefix, Principal, Type, List, Read, Write, Delete, Policy,',
-        'DecidedBy, Conditions, MadeByS3Share, Incomplete (what could not be read: the answer may be worse), Arn.',
+        'DecidedBy, Conditions, MadeByS3Share, Incomplete (what could not be read: the answer may be worse), Arn,',
+        "AssumableBy (a role's row: the users and roles that may assume it, and so reach as far), ViaRole",
+        '(--user/--role: the row is reached by assuming that role; one hop, role chains are not followed).',
         '',
         '--check findings, one per line as FINDING  BUCKET  PRINCIPAL  DETAIL (two spaces apart; "-" when none),',
         'or records with --nl/--csv/--tsv/--array (Finding, Bucket, Principal, Detail):',

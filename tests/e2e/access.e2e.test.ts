@@ -170,7 +170,11 @@ describeE2E('access on moto', () => {
         .map((x) => x.Principal)
         .sort(),
     ).toEqual(['alice', 'alice-evil', 'bob', 'carol', 'reader-role']);
+    // The --role user reaches through its role: the role's row says so.
+    expect(rows.find((x) => x.Principal === 'reader-role')!.AssumableBy).toEqual(['user reader']);
+    expect(rows.find((x) => x.Principal === 'bounded-role')!.AssumableBy).toEqual([]);
     const table = await cli(['access', BUCKET, '--table']);
+    if (process.env.ACCESS_E2E_PRINT) process.stdout.write(`\n${table.stdout}`);
     expect(table.code).toBe(0);
     expect(table.stdout.trimEnd().split('\n')).toHaveLength(EXPECTED.length + 1);
     expect(table.stdout).toMatch(/^legacy +user +access-e2e-share\/alice +no +yes +no +no +no +user legacy inline legacy-policy$/m);
@@ -197,6 +201,10 @@ describeE2E('access on moto', () => {
     const unrelated = await cli(['access', '--user', 'unrelated', '--nl']);
     expect(records(unrelated.stdout).map((x) => `${String(x.Bucket)} ${summary(x)}`)).toEqual([
       `${OTHER} unrelated user  no yes yes yes no`,
+    ]);
+    const reader = await cli(['access', '--user', 'reader', '--nl']);
+    expect(records(reader.stdout).map((x) => `${summary(x)} via ${String(x.ViaRole)}`)).toEqual([
+      'reader-role role  yes yes no no no via reader-role',
     ]);
     const role = await cli(['access', '--role', 'bounded-role', '--nl']);
     expect(records(role.stdout).map((x) => `${String(x.Bucket)} ${summary(x)}`)).toEqual([

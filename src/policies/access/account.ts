@@ -32,6 +32,8 @@ export interface SnapshotPrincipal {
   groups: string[];
   /** ARN of the permissions boundary's managed policy. */
   boundary?: string;
+  /** A role's trust policy: who may assume it. */
+  trust?: unknown;
 }
 
 export interface SnapshotGroup {

@@ -37,6 +37,10 @@ export interface AccessRow extends BucketReach {
   madeByS3Share: boolean;
   /** What the snapshot could not see for this row ("" when complete). */
   incomplete: string;
+  /** A role's row: the account's users and roles that may assume it, so reach it too. */
+  assumableBy?: string[];
+  /** A --user/--role row reached through a role it may assume: that role. */
+  viaRole?: string;
 }
 
 interface Candidate {
@@ -239,9 +243,10 @@ export function whoCanReach(index: AccountIndex, bucket: string, scope: string, 
   const snapshotBucket = index.buckets.get(bucket);
   const candidates = [...accountCandidates(index), ...foreignCandidates(index, snapshotBucket), PUBLIC];
   const publicDecision = publicDecisions(index, snapshotBucket, now);
-  return candidates.flatMap((c) =>
+  const rows = candidates.flatMap((c) =>
     mayReach(index, c, snapshotBucket, bucket) ? (rowFor(index, c, bucket, scope, now, publicDecision) ?? []) : [],
   );
+  return withAssumers(index, rows, now);
 }
 
 export function findPrincipal(index: AccountIndex, kind: 'user' | 'role', name: string): SnapshotPrincipal | undefined {
@@ -250,8 +255,52 @@ export function findPrincipal(index: AccountIndex, kind: 'user' | 'role', name: 
 
 /** Each bucket the principal can reach, with the narrowest prefix bounding its reach there. */
 export function whatCanReach(index: AccountIndex, p: SnapshotPrincipal, now: Date): AccessRow[] {
+  const own = directReach(index, p, now);
+  // What it reaches by assuming a role is its reach too (one hop: a role chain is not followed).
+  const viaRoles = index.snapshot.principals
+    .filter((r) => r.kind === 'role' && r !== p && mayAssume(index, p, r, now))
+    .flatMap((r) => directReach(index, r, now).map((row) => ({ ...row, viaRole: r.name })));
+  return [...own, ...viaRoles];
+}
+
+function directReach(index: AccountIndex, p: SnapshotPrincipal, now: Date): AccessRow[] {
   const [candidate] = accountCandidates({ ...index, snapshot: { ...index.snapshot, principals: [p] } });
   return index.snapshot.buckets.flatMap((b) => rowFor(index, candidate!, b.name, '', now, publicDecisions(index, b, now)) ?? []);
+}
+
+/** Whether the principal may assume the role: its own policies allow sts:AssumeRole on it, and the role's trust policy admits it. */
+function mayAssume(index: AccountIndex, p: SnapshotPrincipal, role: SnapshotPrincipal, now: Date): boolean {
+  const entries = statementsOf(role.trust).flatMap((st) => (st.Effect === 'Allow' ? principalEntries(st.Principal) : []));
+  const { account } = index.snapshot;
+  // Most trust policies name a service or one principal: a cheap look before the evaluator.
+  const named = entries.some(
+    (e) => e === '*' || e === p.arn || e === account || e === `arn:${index.snapshot.partition}:iam::${account}:root`,
+  );
+  if (!named) return false;
+  const answer = evaluate(
+    {
+      ...requestArn(index.snapshot, p),
+      action: 'sts:AssumeRole',
+      resource: role.arn,
+      resourceAccount: account,
+      context: { 'aws:SecureTransport': 'true', 'aws:CurrentTime': now.toISOString() },
+    },
+    { ...policySetFor(index, p), bucketPolicy: { label: `role ${role.name} trust policy`, document: role.trust } },
+  );
+  return answer.decision !== 'Deny';
+}
+
+/** The account's users and roles that may assume each role among the rows. */
+function withAssumers(index: AccountIndex, rows: AccessRow[], now: Date): AccessRow[] {
+  const byArn = new Map(index.snapshot.principals.map((p) => [p.arn, p]));
+  return rows.map((row) => {
+    const role = row.type === 'role' && row.arn ? byArn.get(row.arn) : undefined;
+    if (!role) return row;
+    const assumers = index.snapshot.principals
+      .filter((p) => p !== role && mayAssume(index, p, role, now))
+      .map((p) => `${p.kind} ${p.name}`);
+    return { ...row, assumableBy: assumers };
+  });
 }
 
 export type FindingKind = 'beyond-grant' | 'other-client-prefix' | 'public-read' | 'public-write' | 'policy-changer' | 'incomplete';

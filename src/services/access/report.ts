@@ -26,6 +26,8 @@ export const ACCESS_COLUMNS = [
   'MadeByS3Share',
   'Incomplete',
   'Arn',
+  'AssumableBy',
+  'ViaRole',
 ] as const;
 
 export const FINDING_COLUMNS = ['Finding', 'Bucket', 'Principal', 'Detail'] as const;
@@ -53,6 +55,8 @@ const record = (r: AccessRow): AccessRecord => ({
   MadeByS3Share: r.madeByS3Share,
   Incomplete: r.incomplete,
   Arn: r.arn ?? '',
+  AssumableBy: r.assumableBy ?? [],
+  ViaRole: r.viaRole ?? '',
 });
 
 const findingRecord = (f: Finding): FindingRecord => ({ Finding: f.kind, Bucket: f.bucket, Principal: f.principal, Detail: f.detail });

@@ -88,6 +88,7 @@ export async function takeSnapshot(clients: SnapshotClients, input: TakeSnapshot
         managed: arns(r.AttachedManagedPolicies),
         groups: [],
         ...(r.PermissionsBoundary?.PermissionsBoundaryArn ? { boundary: r.PermissionsBoundary.PermissionsBoundaryArn } : {}),
+        trust: decodePolicyDocument(r.AssumeRolePolicyDocument),
       });
     }
     for (const g of page.GroupDetailList ?? []) {

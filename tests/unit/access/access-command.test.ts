@@ -84,7 +84,7 @@ describe('access BUCKET --from-snapshot', () => {
     expect(lines).toHaveLength(13);
     const csv = await runCli(['access', BUCKET, '--from-snapshot', snapshotFile(), '--csv']);
     expect(csv.stdout.split('\n')[0]).toBe(
-      'Bucket,Prefix,Principal,Type,List,Read,Write,Delete,Policy,DecidedBy,Conditions,MadeByS3Share,Incomplete,Arn',
+      'Bucket,Prefix,Principal,Type,List,Read,Write,Delete,Policy,DecidedBy,Conditions,MadeByS3Share,Incomplete,Arn,AssumableBy,ViaRole',
     );
   });
 
@@ -230,6 +230,35 @@ describe('access --user / --role', () => {
         .split('\n')
         .map((l) => summary(JSON.parse(l) as Row)),
     ).toEqual(['reader-role role  yes yes no no no']);
+  });
+
+  it('a role reaches as far for whoever may assume it: its row says who, and --user shows it', async () => {
+    const s = accountSnapshot();
+    const role = s.principals.find((p) => p.name === 'reader-role')!;
+    role.trust = {
+      Version: '2012-10-17',
+      // Trust in the account delegates to IAM: whoever's own policies allow sts:AssumeRole on it
+      // (admin, unrelated), not legacy, whose policies do not.
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }],
+    };
+    s.principals
+      .find((p) => p.name === 'unrelated')!
+      .inline.push({
+        name: 'assume',
+        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: role.arn }] },
+      });
+    const file = snapshotFile(s);
+    const table = await runCli(['access', BUCKET, '--from-snapshot', file, '--table']);
+    expect(table.stdout).toMatch(/^reader-role \(assumed by user admin, user unrelated\) +role +shared-files\/ +yes +yes +no +no +no /m);
+    const r = await runCli(['access', '--user', 'unrelated', '--from-snapshot', file, '--nl']);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Row);
+    expect(rows.map((x) => `${String(x.Bucket)} ${summary(x)} via ${String(x.ViaRole)}`)).toEqual([
+      'other-bucket unrelated user  no yes yes yes no via ',
+      `${BUCKET} reader-role role  yes yes no no no via reader-role`,
+    ]);
   });
 
   it('a principal that is not there: exit 1, one line', async () => {
