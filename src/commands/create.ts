@@ -117,7 +117,7 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
     import('../policies/names'),
   ]);
   const spec = await policySpecFromOptions(buckets, opts, io);
-  const { document, notices } = await renderPolicy(spec);
+  const { document, notices } = await renderPolicy(spec, { target: opts.duration !== undefined ? 'session' : 'user-inline' });
   for (const notice of notices) reporter.info(notice);
   checkPolicySize(document, opts.duration !== undefined ? 'session' : 'user-inline');
   const custom = opts.policy !== undefined || (opts.statement?.length ?? 0) > 0;
@@ -126,7 +126,7 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
   if (opts.role !== undefined) validateIamName(opts.role, '--role');
   const password = opts.password === '-' ? await readStdinLine(io) : undefined;
   const { normalizePrefix } = await import('../policies/prefix');
-  const prefix = opts.prefix !== undefined ? normalizePrefix(opts.prefix).prefix : undefined;
+  const prefix = opts.prefix?.length ? normalizePrefix(opts.prefix[0]!).prefix : undefined; // the console link and key probe use the first
 
   const ctx = await awsContextFor(opts, io, reporter);
   const wait = shouldWait(opts, io);

@@ -103,7 +103,7 @@ export function registerDeleteObjects(program: Command, io: CliIo): void {
     .argument('<bucket>', 'the bucket')
     .argument('[keys...]', 'the keys to delete')
     .option('--prefix <folder>', "delete every object under this folder ('alice' means 'alice/', never 'alice-evil/')")
-    .option('--dry-run', 'print what would be deleted, delete nothing')
+    .option('-d, --dry-run', 'print what would be deleted, delete nothing')
     .option('-y, --yes', 'do not ask before deleting a --prefix folder (required when not on a terminal)')
     .option('--nl', 'one JSON object per line (NDJSON) instead of a JSON array')
     .addHelpText(

@@ -38,13 +38,24 @@ export async function runPolicy(buckets: string[], opts: PolicyCommandOptions, i
     io.stdout.write(formatObject(document, opts.nl));
     return;
   }
-  const { document, notices } = await renderPolicy(await policySpecFromOptions(buckets, opts, io));
+  const spec = await policySpecFromOptions(buckets, opts, io);
+  const { document, notices } = await renderPolicy(spec, { target: 'managed' });
   for (const notice of notices) reporter.info(notice);
   // Printed for a managed policy at most; over a user's inline budget it still has a use.
   const size = checkPolicySize(document, 'managed');
   if (size > POLICY_SIZE_LIMITS['user-inline']) {
+    // With several prefixes, the check create makes names how many of them would fit inline.
+    const howManyFit =
+      (opts.prefix?.length ?? 0) > 1
+        ? await renderPolicy(spec, { target: 'user-inline' }).then(
+            () => undefined,
+            (err: unknown) => (err instanceof UsageError ? err.message : undefined),
+          )
+        : undefined;
     reporter.warn(
-      `the policy is ${size.toLocaleString('en-US')} characters (not counting whitespace), over the 2,048 limit of a user's inline policies and of a session policy: it fits only a managed policy; share fewer buckets per user to fit`,
+      howManyFit
+        ? `${howManyFit}; as printed, it fits only a managed policy`
+        : `the policy is ${size.toLocaleString('en-US')} characters (not counting whitespace), over the 2,048 limit of a user's inline policies and of a session policy: it fits only a managed policy; share fewer buckets per user to fit`,
     );
   }
   io.stdout.write(formatObject(document, opts.nl));
@@ -63,13 +74,14 @@ export function registerPolicy(program: Command, io: CliIo): void {
       'after',
       [
         '',
-        'In a --policy template, $!BUCKET_NAME!$ is replaced by each bucket in turn and $!PREFIX!$ by the',
+        'In a --policy template, $!BUCKET_NAME!$ is replaced by each bucket in turn and $!PREFIX!$ by each',
         '--prefix folder; the results are merged into one policy. Action names are checked against the',
         'IAM action catalogue, and the size as AWS counts it (characters, not counting whitespace).',
         '',
         'Examples:',
         '  $ s3-share policy reports-2024 --read-only',
         '  $ s3-share policy photos videos --prefix alice/ --nl',
+        '  $ s3-share policy photos --prefix alice/ --prefix shared/ --read-only',
         '  $ s3-share policy photos --policy my-template.json',
         `  $ s3-share policy photos --read-only --statement '{"Effect":"Allow","Action":"s3:PutObjectTagging","Resource":"arn:aws:s3:::photos/*"}'`,
         '  $ s3-share policy site-assets --public-bucket',

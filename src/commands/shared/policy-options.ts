@@ -13,7 +13,8 @@ import { readCapped, type CliIo } from '../../io';
 export interface PolicyOptions {
   readOnly?: boolean;
   writeOnly?: boolean;
-  prefix?: string;
+  /** Every --prefix given, in order (the option is repeatable). */
+  prefix?: string[];
   policy?: string;
   statement?: string[];
 }
@@ -22,7 +23,11 @@ export function addPolicyOptions(cmd: Command): Command {
   return cmd
     .option('--read-only', 'list and download only (the default is read-write: list, download, upload, delete)')
     .option('--write-only', 'upload only: no listing, no downloading')
-    .option('--prefix <folder>', "only keys under this folder ('alice' and 'alice/' both mean alice/)")
+    .option(
+      '--prefix <folder>',
+      "only keys under this folder ('alice' and 'alice/' both mean alice/); repeatable: several give one policy covering all of them",
+      (value: string, all?: string[]) => [...(all ?? []), value],
+    )
     .option('--policy <template>', 'a custom policy template: a file, JSON text starting with {, or - for stdin')
     .option('--statement <json>', 'add a statement (a JSON object) to the policy; repeatable', (value: string, all?: string[]) => [
       ...(all ?? []),
@@ -101,7 +106,7 @@ export async function policySpecFromOptions(buckets: string[], opts: PolicyOptio
     throw new UsageError(`--policy and --${mode} conflict: a custom policy says itself what it allows, use one of them`);
   }
   checkStatementSize(opts.statement ?? []);
-  const spec: PolicySpec = { buckets, mode, prefix: opts.prefix, statements: opts.statement ?? [] };
+  const spec: PolicySpec = { buckets, mode, prefixes: opts.prefix ?? [], statements: opts.statement ?? [] };
   if (opts.policy !== undefined) {
     const { text, source } = await readPolicyTemplate(opts.policy, io);
     spec.template = text;
