@@ -23,6 +23,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['list-buckets', async () => (await import('./commands/list-buckets')).registerListBuckets],
   ['list-user-policies', async () => (await import('./commands/list-user-policies')).registerListUserPolicies],
   ['policy', async () => (await import('./commands/policy')).registerPolicy],
+  ['access', async () => (await import('./commands/access')).registerAccess],
   ['create', async () => (await import('./commands/create')).registerCreate],
   ['localserver', async () => (await import('./commands/localserver')).registerLocalserver],
   ['rotate-key', async () => (await import('./commands/rotate-key')).registerRotateKey],

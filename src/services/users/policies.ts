@@ -1,6 +1,7 @@
 import {
   paginateGetAccountAuthorizationDetails,
   type AttachedPolicy,
+  type EntityType,
   type GetAccountAuthorizationDetailsCommandOutput,
   type PolicyDetail,
   type UserDetail,
@@ -61,7 +62,25 @@ export async function* listUserPolicies(iam: IAMClient, input: ListUserPoliciesI
 
 /** Every user's details, or undefined when the caller may not call GetAccountAuthorizationDetails. */
 async function authorizationDetails(iam: IAMClient): Promise<AsyncIterable<UserDetail> | undefined> {
-  const pages = paginateGetAccountAuthorizationDetails({ client: iam, pageSize: 1000 }, { Filter: ['User'] });
+  const pages = await authorizationDetailPages(iam, ['User']);
+  return (
+    pages &&
+    (async function* () {
+      for await (const page of pages) yield* page.UserDetailList ?? [];
+    })()
+  );
+}
+
+/**
+ * The pages of GetAccountAuthorizationDetails for the given entity types (list-user-policies reads
+ * users; access reads users, roles, groups and managed policies), or undefined when the caller may
+ * not call it. The first page is read here, so that refusal shows before anything is written.
+ */
+export async function authorizationDetailPages(
+  iam: IAMClient,
+  filter: EntityType[],
+): Promise<AsyncIterable<GetAccountAuthorizationDetailsCommandOutput> | undefined> {
+  const pages = paginateGetAccountAuthorizationDetails({ client: iam, pageSize: 1000 }, { Filter: filter });
   let page: IteratorResult<GetAccountAuthorizationDetailsCommandOutput>;
   try {
     page = await pages.next();
@@ -70,7 +89,7 @@ async function authorizationDetails(iam: IAMClient): Promise<AsyncIterable<UserD
     throw err;
   }
   return (async function* () {
-    for (; !page.done; page = await pages.next()) yield* page.value.UserDetailList ?? [];
+    for (; !page.done; page = await pages.next()) yield page.value;
   })();
 }
 
