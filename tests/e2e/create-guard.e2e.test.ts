@@ -19,7 +19,9 @@ import {
   ListUserPoliciesCommand,
   ListUserTagsCommand,
 } from '@aws-sdk/client-iam';
+import { execFileSync } from 'node:child_process';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { REGION } from '../support/moto';
 import {
   adminClients,
   clientsFor,
@@ -27,6 +29,7 @@ import {
   describeE2E,
   expectAllowed,
   expectDenied,
+  motoState,
   runCli,
   uniqueName,
   type Clients,
@@ -66,6 +69,36 @@ describeE2E('create and rotate-key check a key before printing it, on moto', () 
     };
   }
 
+  /**
+   * The same facts read by boto3, a second client in another language (the issue asks for it): if
+   * the SDK client and s3-share shared a misreading, boto3 would not.
+   */
+  function botoSnapshot(userName: string): unknown {
+    const { endpoint, admin: creds } = motoState();
+    const script = `
+import boto3, json, sys
+iam = boto3.client('iam', endpoint_url=sys.argv[1], region_name=sys.argv[2])
+u = sys.argv[3]
+print(json.dumps({
+  'keys': sorted(k['AccessKeyId'] + ':' + k['Status'] for k in iam.list_access_keys(UserName=u)['AccessKeyMetadata']),
+  'inline': sorted(iam.list_user_policies(UserName=u)['PolicyNames']),
+  'attached': sorted(p['PolicyArn'] for p in iam.list_attached_user_policies(UserName=u)['AttachedPolicies']),
+  'groups': sorted(g['GroupName'] for g in iam.list_groups_for_user(UserName=u)['Groups']),
+  'boundary': iam.get_user(UserName=u)['User'].get('PermissionsBoundary', {}).get('PermissionsBoundaryArn'),
+  'tags': sorted(t['Key'] + '=' + t['Value'] for t in iam.list_user_tags(UserName=u)['Tags']),
+}))
+`;
+    const out = execFileSync('python3', ['-c', script, endpoint, REGION, userName], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        AWS_ACCESS_KEY_ID: creds.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+      },
+      encoding: 'utf8',
+    });
+    return JSON.parse(out) as unknown;
+  }
+
   /** A group holding a managed policy that grants s3:GetObject on the partner bucket. */
   async function partnerGroup(userName: string): Promise<string> {
     const group = uniqueName('partners');
@@ -103,6 +136,11 @@ describeE2E('create and rotate-key check a key before printing it, on moto', () 
     await admin.iam.send(new AttachUserPolicyCommand({ UserName: name, PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
     await admin.iam.send(new CreateAccessKeyCommand({ UserName: name }));
     const before = await snapshot(name);
+    const botoBefore = botoSnapshot(name);
+    expect(botoBefore).toMatchObject({
+      keys: [expect.stringMatching(/:Active$/)],
+      attached: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+    });
 
     const plain = await runCli(['create', bucket, '--read-only', '--username', name]);
     expect(plain.code).toBe(2);
@@ -121,6 +159,7 @@ describeE2E('create and rotate-key check a key before printing it, on moto', () 
     expect(reused.stdout).toBe('');
 
     expect(await snapshot(name)).toEqual(before);
+    expect(botoSnapshot(name)).toEqual(botoBefore);
   });
 
   test('a group-attached policy on another bucket: refused naming it; --allow-excess passes, and that key does reach it', async () => {
