@@ -25,6 +25,8 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['policy', async () => (await import('./commands/policy')).registerPolicy],
   ['create', async () => (await import('./commands/create')).registerCreate],
   ['rotate-key', async () => (await import('./commands/rotate-key')).registerRotateKey],
+  ['plan', async () => (await import('./commands/plan')).registerPlan],
+  ['apply', async () => (await import('./commands/apply')).registerApply],
   ['delete-user', async () => (await import('./commands/delete-user')).registerDeleteUser],
   ['grant-account', async () => (await import('./commands/grant-account')).registerGrantAccount],
   ['revoke-account', async () => (await import('./commands/revoke-account')).registerRevokeAccount],

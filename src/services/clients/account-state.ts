@@ -1,0 +1,85 @@
+/**
+ * What the account holds for a client list, read in as few requests as IAM allows: every user
+ * with its tags and inline policy documents from GetAccountAuthorizationDetails (1,000 users a
+ * request), then only what that call lacks, for listed users alone: the console login
+ * (GetLoginProfile) and, for a user whose key is pending, its keys.
+ */
+import {
+  GetLoginProfileCommand,
+  ListAccessKeysCommand,
+  paginateGetAccountAuthorizationDetails,
+  type IAMClient,
+  type UserDetail,
+} from '@aws-sdk/client-iam';
+import { isNoSuchEntity } from '../../aws/errors';
+import type { Client } from '../../policies/clients/client-list';
+import { TAG_PENDING, madeByS3Share } from '../../policies/ownership';
+import { decodePolicyDocument } from '../../policies/statements';
+import { createLimiter, withLimit } from '../concurrency';
+
+export interface UserState {
+  userName: string;
+  tags: Map<string, string>;
+  madeByS3Share: boolean;
+  /** Inline policy name to its document (decoded JSON). */
+  policies: Map<string, unknown>;
+  /** Known only for listed users. */
+  hasConsole?: boolean;
+  /** Key ids, read only for a user whose key is pending. */
+  keys?: string[];
+}
+
+export interface AccountState {
+  /** Every user in the account, by name. */
+  users: Map<string, UserState>;
+  /** Requests made to read it. */
+  requests: number;
+}
+
+function stateOf(detail: UserDetail): UserState {
+  const tags = new Map((detail.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  return {
+    userName: detail.UserName ?? '',
+    tags,
+    madeByS3Share: madeByS3Share(detail.Tags),
+    policies: new Map((detail.UserPolicyList ?? []).map((p) => [p.PolicyName ?? '', decodePolicyDocument(p.PolicyDocument)])),
+  };
+}
+
+export async function readAccountState(iam: IAMClient, clients: readonly Client[], concurrency: number): Promise<AccountState> {
+  let requests = 0;
+  const counted = withLimit(iam, createLimiter(concurrency));
+  const send = counted.send.bind(counted) as (...args: unknown[]) => Promise<unknown>;
+  (counted as { send: unknown }).send = (...args: unknown[]) => {
+    requests++;
+    return send(...args);
+  };
+  const users = new Map<string, UserState>();
+  for await (const page of paginateGetAccountAuthorizationDetails({ client: counted, pageSize: 1000 }, { Filter: ['User'] })) {
+    for (const detail of page.UserDetailList ?? []) users.set(detail.UserName ?? '', stateOf(detail));
+  }
+  const listed = clients
+    .filter((c) => !c.account)
+    .map((c) => users.get(c.username))
+    .filter((u): u is UserState => !!u);
+  await Promise.all(
+    listed.map(async (user) => {
+      user.hasConsole = await hasLoginProfile(counted, user.userName);
+      if (user.tags.has(TAG_PENDING)) {
+        const keys = await counted.send(new ListAccessKeysCommand({ UserName: user.userName }));
+        user.keys = (keys.AccessKeyMetadata ?? []).map((k) => k.AccessKeyId ?? '');
+      }
+    }),
+  );
+  return { users, requests };
+}
+
+async function hasLoginProfile(iam: IAMClient, userName: string): Promise<boolean> {
+  try {
+    await iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    return true;
+  } catch (err) {
+    if (isNoSuchEntity(err)) return false;
+    throw err;
+  }
+}
