@@ -1,0 +1,272 @@
+// plan and apply of a client list, end to end on its own moto server (so the whole account is
+// the test's, and --prune cannot touch another test's users). Every write is counted by a proxy,
+// and each client's key is tried with a separate client: it can do what its row grants, no more.
+import {
+  CreateUserCommand,
+  GetUserPolicyCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListUserPoliciesCommand,
+  ListUserTagsCommand,
+  ListUsersCommand,
+  PutUserPolicyCommand,
+  GetLoginProfileCommand,
+} from '@aws-sdk/client-iam';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMoto, type MotoServer } from '../support/moto';
+import { startThrottleProxy, type ThrottleProxy } from '../support/throttle-proxy';
+import { describeE2E, expectAllowed, expectDenied, runCli, type CliResult } from '../support/e2e';
+
+const dir = mkdtempSync(join(tmpdir(), 's3share-clients-'));
+const BUCKET = 'clients-share';
+const OTHER = 'clients-other';
+
+function list(name: string, rows: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, ['username,bucket,prefix,access,console,expires', ...rows].join('\n') + '\n');
+  return path;
+}
+
+describeE2E('plan and apply a client list', () => {
+  let moto: MotoServer;
+  let proxy: ThrottleProxy;
+  let iam: IAMClient;
+  let s3: S3Client;
+
+  const cli = (args: string[], extra: Parameters<typeof runCli>[1] = {}): Promise<CliResult> =>
+    runCli(args, { creds: moto.admin, ...extra, env: { AWS_ENDPOINT_URL: proxy.url, ...extra.env } });
+
+  const s3For = (key: { AccessKeyId: string; SecretAccessKey: string }) =>
+    new S3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey },
+    });
+
+  async function userNames(): Promise<string[]> {
+    return ((await iam.send(new ListUsersCommand({}))).Users ?? []).map((u) => u.UserName!).sort();
+  }
+  async function keysOf(user: string): Promise<string[]> {
+    return ((await iam.send(new ListAccessKeysCommand({ UserName: user }))).AccessKeyMetadata ?? []).map((k) => k.AccessKeyId!);
+  }
+  async function tagsOf(user: string): Promise<Record<string, string>> {
+    const tags = (await iam.send(new ListUserTagsCommand({ UserName: user }))).Tags ?? [];
+    return Object.fromEntries(tags.map((t) => [t.Key!, t.Value!]));
+  }
+  async function policiesOf(user: string): Promise<string[]> {
+    return (await iam.send(new ListUserPoliciesCommand({ UserName: user }))).PolicyNames ?? [];
+  }
+  const written = (user: string) => proxy.writes.filter((w) => w.user === user).map((w) => w.operation);
+
+  beforeAll(async () => {
+    moto = await startMoto({ enforce: true });
+    proxy = await startThrottleProxy({ target: moto.endpoint });
+    const config = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { ...moto.admin } };
+    iam = new IAMClient(config);
+    s3 = new S3Client({ ...config, forcePathStyle: true });
+    for (const Bucket of [BUCKET, OTHER]) await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'alice/a.txt', Body: 'a' }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'bob/b.txt', Body: 'b' }));
+  });
+
+  afterAll(async () => {
+    iam?.destroy();
+    s3?.destroy();
+    await proxy?.close();
+    await moto?.stop();
+  });
+
+  const rows = [
+    `alice,${BUCKET},alice,read-only,no,`,
+    `bob,${BUCKET},bob/,read-write,yes,2099-01-01`,
+    `carol,${BUCKET} ${OTHER},,write-only,no,`,
+  ];
+
+  test('every bad row is reported with file, line and field, and nothing is created', async () => {
+    const before = await userNames();
+    const bad = list('bad.csv', [
+      `al ice,${BUCKET},,read-only,no,`,
+      `bob,Bad_Bucket,,read-only,no,`,
+      `carol,${BUCKET},a*b,read-only,no,`,
+      `dave,${BUCKET},,everything,no,`,
+      `erin,${BUCKET},,read-only,perhaps,`,
+      `frank,${BUCKET},,read-only,no,31/12/2030`,
+      `frank,${BUCKET},,read-only,no,`,
+      `grace,${BUCKET}`,
+    ]);
+    proxy.reset();
+    for (const command of ['plan', 'apply']) {
+      const r = await cli([command, bad]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.map((l) => /^error: .*bad\.csv:(\d+): (\S+):/.exec(l)?.slice(1).join(' '))).toEqual([
+        '2 username',
+        '3 bucket',
+        '4 prefix',
+        '5 access',
+        '6 console',
+        '7 expires',
+        '8 username',
+        '9 (row)',
+        undefined,
+      ]);
+      expect(lines[8]).toMatch(/^error: 8 problems in client list .*bad\.csv.*nothing was changed$/);
+    }
+    expect(proxy.log).toEqual([]);
+    expect(await userNames()).toEqual(before);
+  });
+
+  test('apply creates every client, keys in 0600 files, each key limited to its row', async () => {
+    const file = list('clients.csv', rows);
+    const plan = await cli(['plan', file, '--nl']);
+    expect(plan.code).toBe(0);
+    expect(
+      plan.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).Action),
+    ).toEqual(['create', 'create', 'create']);
+    expect(plan.stderr).toMatch(/3 to create/);
+
+    const keysDir = join(dir, 'keys');
+    const r = await cli(['apply', file, '--keys-dir', keysDir]);
+    expect(r.stderr).toMatch(/\n3 changes\n$/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(keysDir).sort()).toEqual(['alice.json', 'bob.json', 'carol.json']);
+    for (const f of readdirSync(keysDir)) expect(statSync(join(keysDir, f)).mode & 0o777).toBe(0o600);
+    // No secret in anything but the key files.
+    const alice = JSON.parse(readFileSync(join(keysDir, 'alice.json'), 'utf8'));
+    const bob = JSON.parse(readFileSync(join(keysDir, 'bob.json'), 'utf8'));
+    for (const secret of [alice.SecretAccessKey, bob.SecretAccessKey, bob.Password]) {
+      expect(secret).toBeTruthy();
+      expect(r.stderr).not.toContain(secret);
+      expect(plan.stdout + plan.stderr).not.toContain(secret);
+    }
+    expect(bob.Password).toBeTruthy();
+    await iam.send(new GetLoginProfileCommand({ UserName: 'bob' }));
+    for (const user of ['alice', 'bob', 'carol']) {
+      expect(await keysOf(user)).toHaveLength(1);
+      const tags = await tagsOf(user);
+      expect(tags['s3-share:made-by']).toMatch(/^s3-share\//);
+      expect(tags['s3-share:pending']).toBeUndefined();
+    }
+    expect((await tagsOf('bob'))['s3-share:expires']).toBe('2099-01-01T00:00:00Z');
+    // The expiry is a condition on every Allow of bob's policy.
+    const [bobPolicy] = await policiesOf('bob');
+    const doc = JSON.parse(
+      decodeURIComponent((await iam.send(new GetUserPolicyCommand({ UserName: 'bob', PolicyName: bobPolicy! }))).PolicyDocument!),
+    );
+    for (const s of doc.Statement) expect(s.Condition.DateLessThan['aws:CurrentTime']).toBe('2099-01-01T00:00:00Z');
+
+    const aliceS3 = s3For(alice);
+    await expectAllowed(aliceS3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'alice/a.txt' })));
+    await expectDenied(aliceS3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'bob/b.txt' })));
+    await expectDenied(aliceS3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'alice/new.txt', Body: 'x' })));
+    const carol = JSON.parse(readFileSync(join(keysDir, 'carol.json'), 'utf8'));
+    await expectAllowed(s3For(carol).send(new PutObjectCommand({ Bucket: OTHER, Key: 'drop.txt', Body: 'x' })));
+    await expectDenied(s3For(carol).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'alice/a.txt' })));
+  });
+
+  test('a second apply makes no write call and says 0 changes; existing clients keep their keys', async () => {
+    const file = list('clients.csv', rows);
+    const keys = await Promise.all(['alice', 'bob', 'carol'].map(keysOf));
+    proxy.reset();
+    const r = await cli(['apply', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/(^|\n)0 changes\n$/);
+    expect(proxy.log.length).toBeGreaterThan(0);
+    expect(proxy.writes).toEqual([]);
+    expect(await Promise.all(['alice', 'bob', 'carol'].map(keysOf))).toEqual(keys);
+  });
+
+  test('an edited row changes only that client', async () => {
+    const file = list('clients.csv', [rows[0]!, `bob,${BUCKET},bob/,read-only,yes,2099-01-01`, rows[2]!]);
+    const plan = await cli(['plan', file, '--json']);
+    const records = JSON.parse(plan.stdout) as Array<{ UserName: string; Action: string; Changes: string[] }>;
+    expect(records.filter((x) => x.Action !== 'none').map((x) => x.UserName)).toEqual(['bob']);
+    proxy.reset();
+    const r = await cli(['apply', file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\n1 change\n$/);
+    expect(new Set(proxy.writes.map((w) => w.user))).toEqual(new Set(['bob']));
+    expect(written('bob').sort()).toEqual(['DeleteUserPolicy', 'PutUserPolicy', 'TagUser']);
+    expect(await policiesOf('bob')).toEqual([expect.stringMatching(/^s3-share\.read-only\./)]);
+    expect(await keysOf('bob')).toHaveLength(1);
+  });
+
+  test('a policy edited by hand shows as drift in plan, and apply repairs it', async () => {
+    const file = list('clients.csv', rows);
+    await cli(['apply', file]);
+    const [name] = await policiesOf('alice');
+    const wide = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+    await iam.send(new PutUserPolicyCommand({ UserName: 'alice', PolicyName: name!, PolicyDocument: JSON.stringify(wide) }));
+    const plan = await cli(['plan', file, '--nl']);
+    const alice = plan.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((x) => x.UserName === 'alice');
+    expect(alice).toMatchObject({ Action: 'update', Changes: [`put policy ${name}`] });
+    proxy.reset();
+    expect((await cli(['apply', file])).code).toBe(0);
+    expect(proxy.writes.map((w) => `${w.operation} ${w.user}`)).toEqual(['PutUserPolicy alice']);
+    const doc = JSON.parse(
+      decodeURIComponent((await iam.send(new GetUserPolicyCommand({ UserName: 'alice', PolicyName: name! }))).PolicyDocument!),
+    );
+    expect(JSON.stringify(doc)).not.toContain('"s3:*"');
+    proxy.reset();
+    expect((await cli(['apply', file])).stderr).toMatch(/(^|\n)0 changes\n$/);
+    expect(proxy.writes).toEqual([]);
+  });
+
+  test('--prune deletes unlisted clients s3-share made, never a user it did not make', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'not-ours' }));
+    const file = list('fewer.csv', [rows[0]!, rows[1]!]);
+    const plan = await cli(['plan', file, '--prune', '--nl']);
+    const deletes = plan.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((x) => x.Action === 'delete');
+    expect(deletes.map((x) => x.UserName)).toEqual(['carol']);
+    const r = await cli(['apply', file, '--prune']);
+    expect(r.code).toBe(0);
+    const users = await userNames();
+    expect(users).toContain('not-ours');
+    expect(users).toContain('admin');
+    expect(users).not.toContain('carol');
+    expect(users).toEqual(expect.arrayContaining(['alice', 'bob']));
+  });
+
+  test('a listed user s3-share did not make is refused, and the others proceed (exit 1)', async () => {
+    const file = list('foreign.csv', [rows[0]!, `not-ours,${BUCKET},,read-only,no,`, `dora,${BUCKET},dora,read-only,no,`]);
+    const r = await cli(['apply', file, '--keys-dir', join(dir, 'keys2')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not-ours: user not-ours exists and s3-share did not make it/);
+    expect(r.stderr).toMatch(/error: 1 of 2 clients failed \(not-ours\)/);
+    expect(await keysOf('dora')).toHaveLength(1);
+    expect(await keysOf('not-ours')).toEqual([]);
+    expect(await policiesOf('not-ours')).toEqual([]);
+  });
+
+  test('--prune-expired deletes a client whose access has expired, with --dry-run first', async () => {
+    const file = list('expired.csv', [rows[0]!, `bob,${BUCKET},bob/,read-only,yes,2020-01-01`]);
+    const dry = await cli(['apply', file, '--prune-expired', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual([expect.objectContaining({ UserName: 'bob', Action: 'delete', Reason: 'access expired' })]);
+    expect(await userNames()).toContain('bob');
+    const r = await cli(['apply', file, '--prune-expired']);
+    expect(r.code).toBe(0);
+    expect(await userNames()).not.toContain('bob');
+    // Listed but expired: not created again.
+    const again = await cli(['plan', file, '--nl']);
+    expect(again.stdout).toMatch(/"UserName":"bob","Action":"none".*"Reason":"access expired: not created"/);
+  });
+});
