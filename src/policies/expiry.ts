@@ -12,7 +12,9 @@ const DAY_MS = 86_400_000;
 /**
  * A date as the user writes it: YYYY-MM-DD (the access ends at the start of that day, UTC), a
  * full ISO 8601 time with its zone, or (when `relative` is allowed, for create --expires) a number
- * of days such as 30d. Throws a UsageError naming `what` otherwise.
+ * of days such as 30d; then the time must also be in the future, since a new grant that is already
+ * over is a mistake (a list may hold past dates: those clients are pruned). Throws a UsageError
+ * naming `what` otherwise.
  */
 export function parseExpiry(text: string, what: string, now: Date, relative = false): Date {
   const value = text.trim();
@@ -33,6 +35,9 @@ export function parseExpiry(text: string, what: string, now: Date, relative = fa
       ? 'YYYY-MM-DD, an ISO 8601 time such as 2026-12-31T18:00:00Z, or a number of days such as 30d'
       : 'YYYY-MM-DD or an ISO 8601 time such as 2026-12-31T18:00:00Z';
     throw new UsageError(`${what} '${value}' is not a date: give ${forms}`);
+  }
+  if (relative && date.getTime() <= now.getTime()) {
+    throw new UsageError(`${what} ${value} is in the past: give a later date, or a number of days such as 30d`);
   }
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }

@@ -11,6 +11,8 @@ describe('expiry', () => {
     expect(() => parseExpiry('30d', 'expires', NOW)).toThrow(/'30d' is not a date/);
     expect(() => parseExpiry('2027-02-29', 'expires', NOW)).toThrow(/not a date/);
     expect(() => parseExpiry('0d', '--expires', NOW, true)).toThrow(/at least 1d/);
+    expect(() => parseExpiry('2026-01-01', '--expires', NOW, true)).toThrow(/is in the past/);
+    expect(parseExpiry('2026-01-01', 'expires', NOW).toISOString()).toBe('2026-01-01T00:00:00.000Z');
   });
 
   test('every Allow gets DateLessThan aws:CurrentTime; a Deny and other conditions are kept', () => {
