@@ -184,7 +184,7 @@ export async function validateClientRows(
       expires,
       role,
       account,
-      grant: grantTagValue(access, [...new Set(buckets)], prefix ? [prefix] : []),
+      grant: grantTag(access, [...new Set(buckets)], prefix, wantsConsole),
     };
     if (!account) {
       try {
@@ -202,6 +202,18 @@ export async function validateClientRows(
   }
   if (rows.length === 0) problems.push({ file, line: 1, field: '(list)', problem: 'lists no client: add a row per client' });
   return problems.length ? { clients: [], problems } : { clients, problems };
+}
+
+/** The word the grant tag ends with for a client with a console login. */
+export const CONSOLE_GRANT_WORD = '+console';
+
+/**
+ * The grant tag of a client: what create writes, and "+console" for a console login, so plan
+ * asks IAM about login profiles only where the list or the tag says there is one.
+ */
+export function grantTag(access: AccessMode, buckets: readonly string[], prefix: string | undefined, console: boolean): string {
+  const grant = grantTagValue(access, buckets, prefix ? [prefix] : []);
+  return console ? `${grant.slice(0, 256 - CONSOLE_GRANT_WORD.length - 1)} ${CONSOLE_GRANT_WORD}` : grant;
 }
 
 /** The expires tag's value for a client (undefined: never). */

@@ -12,8 +12,8 @@ import {
   type UserDetail,
 } from '@aws-sdk/client-iam';
 import { isNoSuchEntity } from '../../aws/errors';
-import type { Client } from '../../policies/clients/client-list';
-import { TAG_PENDING, madeByS3Share } from '../../policies/ownership';
+import { CONSOLE_GRANT_WORD, type Client } from '../../policies/clients/client-list';
+import { TAG_GRANT, TAG_PENDING, madeByS3Share } from '../../policies/ownership';
 import { decodePolicyDocument } from '../../policies/statements';
 import { createLimiter, withLimit } from '../concurrency';
 
@@ -23,7 +23,10 @@ export interface UserState {
   madeByS3Share: boolean;
   /** Inline policy name to its document (decoded JSON). */
   policies: Map<string, unknown>;
-  /** Known only for listed users. */
+  /**
+   * Asked of IAM only for listed users whose row or grant tag says console; false for the others
+   * (a login profile added by hand to a client without one is not looked for).
+   */
   hasConsole?: boolean;
   /** Key ids, read only for a user whose key is pending. */
   keys?: string[];
@@ -60,11 +63,12 @@ export async function readAccountState(iam: IAMClient, clients: readonly Client[
   }
   const listed = clients
     .filter((c) => !c.account)
-    .map((c) => users.get(c.username))
-    .filter((u): u is UserState => !!u);
+    .map((c) => ({ client: c, user: users.get(c.username) }))
+    .filter((x): x is { client: Client; user: UserState } => !!x.user);
   await Promise.all(
-    listed.map(async (user) => {
-      user.hasConsole = await hasLoginProfile(counted, user.userName);
+    listed.map(async ({ client, user }) => {
+      const claimed = client.console || (user.tags.get(TAG_GRANT) ?? '').split(' ').includes(CONSOLE_GRANT_WORD);
+      user.hasConsole = claimed ? await hasLoginProfile(counted, user.userName) : false;
       if (user.tags.has(TAG_PENDING)) {
         const keys = await counted.send(new ListAccessKeysCommand({ UserName: user.userName }));
         user.keys = (keys.AccessKeyMetadata ?? []).map((k) => k.AccessKeyId ?? '');

@@ -65,7 +65,7 @@ describe('diffClients', () => {
       `put policy ${a!.policyName}`,
       'delete old policy s3-share.read-write.0123abcd',
       'add console login',
-      `tag ${TAG_GRANT}=read-only photos/a/`,
+      `tag ${TAG_GRANT}=read-only photos/a/ +console`,
     ]);
   });
 
@@ -73,7 +73,7 @@ describe('diffClients', () => {
     const [was] = await clientsOf('a,photos,,read-only,yes,2030-01-01\n');
     const [now] = await clientsOf('a,photos,,read-only,no,\n');
     const [change] = diffClients([now!], state(applied(was!)), opts);
-    expect(change!.edits.map((e) => e.kind)).toEqual(['put-policy', 'delete-policy', 'remove-console', 'untag']);
+    expect(change!.edits.map((e) => e.kind)).toEqual(['put-policy', 'delete-policy', 'remove-console', 'tag', 'untag']);
   });
 
   test('a pending key is replaced, a pending password too', async () => {
