@@ -3,6 +3,7 @@
  * 0600 file per client) or to stdout as NDJSON; existing clients keep theirs. Safe to re-run at
  * any time, also after a kill: the logic is in services/clients/.
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { mkdir, stat } from 'node:fs/promises';
 import type { AwsOptions } from '../aws/config';
@@ -42,7 +43,7 @@ export async function runApply(file: string, opts: ApplyOptions, io: CliIo): Pro
   if (opts.keysDir && !opts.dryRun) await prepareKeysDir(opts.keysDir);
   const ctx = await awsContextFor(opts, io, reporter);
   const [
-    { createIamClient, createStsClient },
+    { createIamClient, createStsClient, createS3Client },
     { planClients, changeRecord },
     { applyChanges },
     delivery,
@@ -58,12 +59,20 @@ export async function runApply(file: string, opts: ApplyOptions, io: CliIo): Pro
   ]);
   const iam = gateWrites(await createIamClient(ctx), createRateGate(opts.rate));
   const me = await callerIdentity(await createStsClient(ctx));
-  const plan = await planClients(iam, clients, {
-    prune: !!opts.prune,
-    pruneExpired: !!opts.pruneExpired,
-    now,
-    concurrency: opts.concurrency,
-  });
+  // Only clients with their own account need S3 (their grants are in bucket policies).
+  let s3Client: Promise<S3Client> | undefined;
+  const s3 = () => (s3Client ??= createS3Client(ctx));
+  const plan = await planClients(
+    iam,
+    clients,
+    {
+      prune: !!opts.prune,
+      pruneExpired: !!opts.pruneExpired,
+      now,
+      concurrency: opts.concurrency,
+    },
+    { s3, reporter },
+  );
   for (const w of plan.warnings) reporter.warn(w);
   const changing = plan.changes.filter((c) => c.action !== 'none');
   if (opts.dryRun) {
@@ -83,6 +92,7 @@ export async function runApply(file: string, opts: ApplyOptions, io: CliIo): Pro
       partition: me.partition,
       now,
       signal: io.interrupts.signal,
+      s3,
     },
     reporter,
   );

@@ -3,6 +3,7 @@
  * console login, expiry), replace an undelivered key, and with --prune / --prune-expired delete.
  * Reads only; the logic is in services/clients/.
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/config';
 import { UsageError } from '../errors';
@@ -22,17 +23,25 @@ export async function runPlanCommand(file: string, opts: PlanOptions, io: CliIo)
   const now = new Date();
   const clients = await loadClients(file, io, now);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createIamClient }, { planClients, changeRecord, countChanges }, { describeEdit }] = await Promise.all([
+  const [{ createIamClient, createS3Client }, { planClients, changeRecord, countChanges }, { describeEdit }] = await Promise.all([
     import('../aws/clients'),
     import('../services/clients/plan-clients'),
     import('../services/clients/changes'),
   ]);
-  const plan = await planClients(await createIamClient(ctx), clients, {
-    prune: !!opts.prune,
-    pruneExpired: !!opts.pruneExpired,
-    now,
-    concurrency: opts.concurrency,
-  });
+  // Only clients with their own account need S3 (their grants are in bucket policies).
+  let s3Client: Promise<S3Client> | undefined;
+  const s3 = () => (s3Client ??= createS3Client(ctx));
+  const plan = await planClients(
+    await createIamClient(ctx),
+    clients,
+    {
+      prune: !!opts.prune,
+      pruneExpired: !!opts.pruneExpired,
+      now,
+      concurrency: opts.concurrency,
+    },
+    { s3, reporter },
+  );
   for (const w of plan.warnings) reporter.warn(w);
   const counts = countChanges(plan.changes);
   const changing = plan.changes.filter((c) => c.action !== 'none');

@@ -13,7 +13,7 @@ import {
   GetLoginProfileCommand,
   TagUserCommand,
 } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetBucketPolicyCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -305,5 +305,51 @@ describeE2E('plan and apply a client list', () => {
     expect(await userNames()).toEqual(expect.arrayContaining(['eve', 'not-ours', 'dora']));
     const both = await cli(['delete-user', 'alice', '--expired']);
     expect(both.code).toBe(2);
+  });
+
+  test('clients with their own account get a bucket-policy grant, applied once; a list that cannot fit is refused', async () => {
+    const file = join(dir, 'accounts.yaml');
+    writeFileSync(
+      file,
+      [
+        'clients:',
+        `  - { username: acme, bucket: ${OTHER}, prefix: acme, access: read-only, account: "111122223333" }`,
+        `  - { username: globex, bucket: ${OTHER}, prefix: globex, access: write-only, account: "444455556666" }`,
+      ].join('\n'),
+    );
+    const plan = await cli(['plan', file, '--nl']);
+    expect(plan.code).toBe(0);
+    expect(
+      plan.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      expect.objectContaining({ UserName: 'acme', Action: 'create', Changes: [`grant it in the bucket policy of ${OTHER}`] }),
+      expect.objectContaining({ UserName: 'globex', Action: 'create' }),
+    ]);
+    const users = await userNames();
+    const r = await cli(['apply', file]);
+    expect(r.stderr).toMatch(/\n2 changes\n$/);
+    expect(r.code).toBe(0);
+    expect(await userNames()).toEqual(users);
+    const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: OTHER }))).Policy!);
+    const principals = new Set(policy.Statement.map((x: { Principal: { AWS: string } }) => x.Principal.AWS));
+    expect(principals).toEqual(new Set(['arn:aws:iam::111122223333:root', 'arn:aws:iam::444455556666:root']));
+    proxy.reset();
+    const again = await cli(['apply', file]);
+    expect(again.stderr).toMatch(/(^|\n)0 changes\n$/);
+    expect(proxy.writes).toEqual([]);
+
+    const many = join(dir, 'too-many.csv');
+    const rowsFor = Array.from({ length: 25 }, (_, i) => `c${i},${BUCKET},c${i},read-write,no,,${String(100000000000 + i)}`);
+    writeFileSync(many, ['username,bucket,prefix,access,console,expires,account', ...rowsFor].join('\n') + '\n');
+    proxy.reset();
+    const refused = await cli(['apply', many]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^error: bucket clients-share would need a [\d,]+-character policy for its 25 account clients, .*about 16 read-write clients/,
+    );
+    expect(proxy.writes).toEqual([]);
   });
 });

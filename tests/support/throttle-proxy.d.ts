@@ -1,4 +1,5 @@
 export interface ProxiedCall {
+  /** The IAM/STS Action, or for S3 "METHOD /path?subresource" (query values left out). */
   operation: string;
   write: boolean;
   /** The UserName parameter, URL-encoded as sent. */

@@ -3,7 +3,8 @@
  * A loopback proxy in front of moto that behaves like IAM under load: mutating IAM calls (every
  * Action but Get*, List*, and STS's) above `writesPerSecond` in any one-second window are answered
  * with Throttling, as IAM answers; everything else passes. It also keeps the log of operations it
- * forwarded, so a test can prove that a run made no write at all. Plain JS for jest and bench/.
+ * forwarded (S3's too, as "METHOD /path?subresource"), so a test can prove that a run made no
+ * write at all. Plain JS for jest and bench/.
  */
 const http = require('node:http');
 
@@ -34,9 +35,11 @@ async function startThrottleProxy(opts) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const operation = operationOf(req, body);
-      const isWrite = !!operation && !READ.test(operation);
-      if (isWrite && limit !== Infinity) {
+      const action = actionOf(req, body);
+      // S3 calls are logged as "METHOD /path?subresource"; only IAM (and STS) calls are throttled.
+      const operation = action ?? `${req.method} ${(req.url ?? '/').replace(/=[^&]*/g, '')}`;
+      const isWrite = action ? !READ.test(action) : !['GET', 'HEAD'].includes(req.method ?? 'GET');
+      if (action && isWrite && limit !== Infinity) {
         const now = Date.now();
         window = window.filter((t) => now - t < 1000);
         if (window.length >= limit) {
@@ -48,7 +51,11 @@ async function startThrottleProxy(opts) {
         }
         window.push(now);
       }
-      if (operation) state.log.push({ operation, write: isWrite, user: /(?:^|&)UserName=([^&]*)/.exec(body.toString('latin1'))?.[1] });
+      state.log.push({
+        operation,
+        write: isWrite,
+        user: action ? /(?:^|&)UserName=([^&]*)/.exec(body.toString('latin1'))?.[1] : undefined,
+      });
       later(() => {
         const upstream = http.request(
           { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
@@ -93,7 +100,7 @@ async function startThrottleProxy(opts) {
 }
 
 /** The Action of an IAM/STS query request; undefined for S3. */
-function operationOf(req, body) {
+function actionOf(req, body) {
   const query = new URL(req.url ?? '/', 'http://x').searchParams.get('Action');
   if (query) return query;
   return /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('latin1'))?.[1];

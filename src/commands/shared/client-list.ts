@@ -52,16 +52,6 @@ export async function loadClients(file: string, io: CliIo, now: Date): Promise<C
     ...(c.role
       ? [{ file, line: c.line, field: 'role', problem: "is not applied by plan/apply yet: use 's3-share create --role' for this client" }]
       : []),
-    ...(c.account
-      ? [
-          {
-            file,
-            line: c.line,
-            field: 'account',
-            problem: "is not applied by plan/apply yet: use 's3-share grant-account' for this client",
-          },
-        ]
-      : []),
   ]);
   const all = [...problems, ...unsupported];
   if (all.length) {

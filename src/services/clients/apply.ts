@@ -18,6 +18,7 @@ import {
   type AccessKey,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError, isAwsError } from '../../aws/errors';
 import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
@@ -31,6 +32,7 @@ import { consoleSteps, consoleUrls } from '../credentials/console-login';
 import { userPolicySteps } from '../credentials/user-steps';
 import { executePlan, step, type PlanResults, type PlanStep } from '../plan';
 import { deleteUsers } from '../users/delete/delete-users';
+import { applyAccountClient, bucketLocks } from './account-grants';
 import type { ClientChange, Edit } from './changes';
 import type { ClientDelivery } from './key-delivery';
 
@@ -43,6 +45,8 @@ export interface ApplyInput {
   partition: string;
   now: Date;
   signal?: AbortSignal;
+  /** For clients with an account: the client their bucket policies are written with. */
+  s3?: () => Promise<S3Client>;
 }
 
 export interface ClientOutcome {
@@ -245,6 +249,7 @@ function oneLine(err: unknown): string {
 export async function applyChanges(iam: IAMClient, input: ApplyInput, reporter: Reporter): Promise<ClientOutcome[]> {
   const work = input.changes.filter((c) => c.action !== 'none');
   const outcomes = new Map<ClientChange, ClientOutcome>();
+  const lock = bucketLocks();
   await forEachBounded(
     work,
     input.concurrency,
@@ -253,7 +258,10 @@ export async function applyChanges(iam: IAMClient, input: ApplyInput, reporter: 
       outcomes.set(change, outcome);
       try {
         if (change.action === 'refused') throw new OperationError(change.reason ?? 'refused');
-        if (change.action === 'delete') {
+        if (change.client?.account) {
+          if (!input.s3) throw new OperationError('no S3 client to write bucket policies with');
+          await applyAccountClient(await input.s3(), change.client, lock, reporter, input.signal);
+        } else if (change.action === 'delete') {
           const [result] = await deleteUsers(
             { iam },
             { users: [change.username], concurrency: 1, dryRun: false, deleteObjects: false },

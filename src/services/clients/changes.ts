@@ -29,7 +29,8 @@ export type Edit =
   | { kind: 'replace-password' }
   | { kind: 'tag'; tags: Record<string, string> }
   | { kind: 'untag'; keys: string[] }
-  | { kind: 'replace-key'; keys: string[] };
+  | { kind: 'replace-key'; keys: string[] }
+  | { kind: 'grant-account'; bucket: string };
 
 export interface ClientChange {
   username: string;
@@ -88,12 +89,16 @@ function editsFor(client: Client, user: UserState): Edit[] {
   return edits;
 }
 
-/** Every listed client's change, in list order, then the deletes of unlisted users by name. */
+/**
+ * Every listed IAM client's change, in list order, then the deletes of unlisted users by name.
+ * Clients with an account are left to account-grants.ts (their names still count as listed).
+ */
 export function diffClients(clients: readonly Client[], state: AccountState, opts: DiffOptions): ClientChange[] {
   const changes: ClientChange[] = [];
   const listed = new Set<string>();
   for (const client of clients) {
     listed.add(client.username.toLowerCase());
+    if (client.account) continue;
     const user = state.users.get(client.username);
     const expired = hasExpired(client.expires, opts.now);
     if (!user) {
@@ -154,5 +159,7 @@ export function describeEdit(edit: Edit): string {
       return `untag ${edit.keys.join(' ')}`;
     case 'replace-key':
       return 'replace the undelivered access key';
+    case 'grant-account':
+      return `grant it in the bucket policy of ${edit.bucket}`;
   }
 }

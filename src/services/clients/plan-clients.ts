@@ -3,8 +3,11 @@
  * client (changes.ts), and checks the ceilings; apply runs exactly what this returns.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Reporter } from '../../output/reporter';
 import type { Client } from '../../policies/clients/client-list';
 import { USERS_PER_ACCOUNT, USERS_WARNING_SHARE } from '../../policies/clients/limits';
+import { accountChanges } from './account-grants';
 import { readAccountState } from './account-state';
 import { describeEdit, diffClients, type ClientChange, type DiffOptions } from './changes';
 
@@ -18,16 +21,28 @@ export interface ClientsPlan {
   warnings: string[];
 }
 
+/** For clients with an account: where their bucket policies are, and who hears about them. */
+export interface AccountAccess {
+  s3: () => Promise<S3Client>;
+  reporter: Reporter;
+}
+
 export async function planClients(
   iam: IAMClient,
   clients: readonly Client[],
   opts: DiffOptions & { concurrency: number },
+  accounts?: AccountAccess,
 ): Promise<ClientsPlan> {
   const state = await readAccountState(iam, clients, opts.concurrency);
-  const changes = diffClients(clients, state, opts);
+  const withAccount = clients.filter((c) => c.account);
+  if (withAccount.length && !accounts) throw new Error('clients with an account need S3 access to plan');
+  const granted = withAccount.length && accounts ? await accountChanges(await accounts.s3(), withAccount, accounts.reporter) : [];
+  const users = diffClients(clients, state, opts);
+  // List order: each client's line; the deletes of unlisted users (no line) stay last.
+  const line = (c: ClientChange) => c.client?.line ?? Number.MAX_SAFE_INTEGER;
+  const changes = [...users, ...granted].sort((a, b) => line(a) - line(b));
   const usersBefore = state.users.size;
-  const usersAfter =
-    usersBefore + changes.filter((c) => c.action === 'create').length - changes.filter((c) => c.action === 'delete').length;
+  const usersAfter = usersBefore + users.filter((c) => c.action === 'create').length - users.filter((c) => c.action === 'delete').length;
   const warnings: string[] = [];
   if (usersAfter > USERS_PER_ACCOUNT * USERS_WARNING_SHARE) {
     warnings.push(
