@@ -116,4 +116,49 @@ describeE2E('apply killed at any point converges on the next run', () => {
   test.each([150, 400, 700, 1000])('killed %i ms in, one client at a time', async (afterMs) => {
     await killThenConverge({ afterMs }, 1);
   });
+
+  test('SIGINT stops new clients, rolls back the one in flight, exits 130; the next run finishes', async () => {
+    writeFileSync(
+      join(dir, 'sigint.csv'),
+      ['username,bucket,prefix,access,console,expires', ...['i1', 'i2', 'i3', 'i4'].map((n) => `${n},${BUCKET},${n},read-only,no,`)].join(
+        '\n',
+      ),
+    );
+    const args = ['apply', join(dir, 'sigint.csv'), '--keys-dir', join(dir, 'keys-sigint'), '--concurrency', '1'];
+    const env = { AWS_ENDPOINT_URL: proxy.url };
+    const r = await runCli(args, { creds: moto.admin, env, signalWhen: { stderrMatches: /create IAM user i2/, signal: 'SIGINT' } });
+    expect(r.code).toBe(130);
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^error: interrupted by SIGINT: run apply again to finish$/);
+    const users = await s3ShareUsers();
+    expect(users).toContain('i1');
+    expect(users).not.toContain('i3');
+    const again = await runCli(args, { creds: moto.admin, env });
+    expect(again.code).toBe(0);
+    for (const user of ['i1', 'i2', 'i3', 'i4']) {
+      expect((await iam.send(new ListAccessKeysCommand({ UserName: user }))).AccessKeyMetadata).toHaveLength(1);
+    }
+  });
+
+  test('throttled far below --rate: adaptive retry absorbs it and every client is made', async () => {
+    const tight = await startThrottleProxy({ target: moto.endpoint, writesPerSecond: 8 });
+    try {
+      writeFileSync(
+        join(dir, 'throttled.csv'),
+        [
+          'username,bucket,prefix,access,console,expires',
+          ...Array.from({ length: 8 }, (_, i) => `t${i},${BUCKET},t${i},read-only,no,`),
+        ].join('\n'),
+      );
+      const args = ['apply', join(dir, 'throttled.csv'), '--keys-dir', join(dir, 'keys-throttled'), '--rate', '100', '--concurrency', '8'];
+      const r = await runCli(args, { creds: moto.admin, env: { AWS_ENDPOINT_URL: tight.url } });
+      expect(r.stderr).not.toMatch(/failed/);
+      expect(r.code).toBe(0);
+      expect(tight.throttled).toBeGreaterThan(0);
+      for (let i = 0; i < 8; i++) {
+        expect((await iam.send(new ListAccessKeysCommand({ UserName: `t${i}` }))).AccessKeyMetadata).toHaveLength(1);
+      }
+    } finally {
+      await tight.close();
+    }
+  });
 });
