@@ -69,6 +69,7 @@ export async function runApply(file: string, opts: ApplyOptions, io: CliIo): Pro
       prune: !!opts.prune,
       pruneExpired: !!opts.pruneExpired,
       now,
+      caller: me,
       concurrency: opts.concurrency,
     },
     { s3, reporter },

@@ -28,6 +28,7 @@ export async function runPlanCommand(file: string, opts: PlanOptions, io: CliIo)
     import('../services/clients/plan-clients'),
     import('../services/clients/changes'),
   ]);
+  const [{ createStsClient }, { callerIdentity }] = await Promise.all([import('../aws/clients'), import('../services/users/identity')]);
   // Only clients with their own account need S3 (their grants are in bucket policies).
   let s3Client: Promise<S3Client> | undefined;
   const s3 = () => (s3Client ??= createS3Client(ctx));
@@ -39,6 +40,8 @@ export async function runPlanCommand(file: string, opts: PlanOptions, io: CliIo)
       pruneExpired: !!opts.pruneExpired,
       now,
       concurrency: opts.concurrency,
+      // Only the ARNs of clients with a role need to know the account.
+      caller: clients.some((c) => c.role) ? await callerIdentity(await createStsClient(ctx)) : undefined,
     },
     { s3, reporter },
   );

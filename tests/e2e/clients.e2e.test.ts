@@ -12,7 +12,11 @@ import {
   PutUserPolicyCommand,
   GetLoginProfileCommand,
   TagUserCommand,
+  ListRoleTagsCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateBucketCommand, GetBucketPolicyCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -351,5 +355,61 @@ describeE2E('plan and apply a client list', () => {
       /^error: bucket clients-share would need a [\d,]+-character policy for its 25 account clients, .*about 16 read-write clients/,
     );
     expect(proxy.writes).toEqual([]);
+  });
+
+  test('a client with a role: its user may only assume the role, which holds the grant; re-applied with no write, repaired when edited', async () => {
+    const file = join(dir, 'roles.yaml');
+    writeFileSync(file, `- { username: rolly, bucket: ${BUCKET}, prefix: alice, access: read-only, role: rolly-role }\n`);
+    const keysDir = join(dir, 'keys-roles');
+    const r = await cli(['apply', file, '--keys-dir', keysDir]);
+    expect(r.stderr).toMatch(/\n1 change\n$/);
+    expect(r.code).toBe(0);
+    const [userPolicy] = await policiesOf('rolly');
+    expect(userPolicy).toMatch(/^s3-share\.assume-role\./);
+    const roleTags = (await iam.send(new ListRoleTagsCommand({ RoleName: 'rolly-role' }))).Tags ?? [];
+    expect(roleTags).toEqual(expect.arrayContaining([{ Key: 's3-share:user', Value: 'rolly' }]));
+    const key = JSON.parse(readFileSync(join(keysDir, 'rolly.json'), 'utf8'));
+    expect(await userNames()).toContain('rolly');
+    const sts = new STSClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey },
+    });
+    const assumed = await sts.send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${moto.accountId}:role/rolly-role`, RoleSessionName: 'test' }),
+    );
+    sts.destroy();
+    const c = assumed.Credentials!;
+    const roleS3 = new S3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken },
+    });
+    await expectAllowed(roleS3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'alice/a.txt' })));
+    await expectDenied(roleS3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'bob/b.txt' })));
+    // The user's own key reaches no object.
+    await expectDenied(s3For(key).send(new GetObjectCommand({ Bucket: BUCKET, Key: 'alice/a.txt' })));
+
+    proxy.reset();
+    expect((await cli(['apply', file])).stderr).toMatch(/(^|\n)0 changes\n$/);
+    expect(proxy.writes).toEqual([]);
+
+    const rolePolicies = (await iam.send(new ListRolePoliciesCommand({ RoleName: 'rolly-role' }))).PolicyNames ?? [];
+    const wide = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+    await iam.send(
+      new PutRolePolicyCommand({ RoleName: 'rolly-role', PolicyName: rolePolicies[0]!, PolicyDocument: JSON.stringify(wide) }),
+    );
+    const plan = await cli(['plan', file, '--nl']);
+    expect(JSON.parse(plan.stdout)).toMatchObject({
+      UserName: 'rolly',
+      Action: 'update',
+      Changes: [`put policy ${rolePolicies[0]} of role rolly-role`],
+    });
+    proxy.reset();
+    expect((await cli(['apply', file])).code).toBe(0);
+    expect(proxy.writes.map((w) => w.operation)).toEqual(['PutRolePolicy']);
+    await expectDenied(roleS3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'bob/b.txt' })));
+    roleS3.destroy();
   });
 });

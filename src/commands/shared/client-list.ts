@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { open } from 'node:fs/promises';
 import { UsageError } from '../../errors';
 import { readCapped, type CliIo } from '../../io';
-import type { Client, RowProblem } from '../../policies/clients/client-list';
+import type { Client } from '../../policies/clients/client-list';
 import { positiveInt } from './common-options';
 
 /** A list of 5,000 clients is well under 1 MB; more is a wrong file. */
@@ -47,13 +47,7 @@ export async function loadClients(file: string, io: CliIo, now: Date): Promise<C
     throw new UsageError(`cannot read client list ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path`);
   }
   const { clients, problems } = await validateClientRows(parseClientList(text, file, format), file, now);
-  // Not done by plan and apply yet: refused with the rest, so nothing half-applies.
-  const unsupported: RowProblem[] = clients.flatMap((c) => [
-    ...(c.role
-      ? [{ file, line: c.line, field: 'role', problem: "is not applied by plan/apply yet: use 's3-share create --role' for this client" }]
-      : []),
-  ]);
-  const all = [...problems, ...unsupported];
+  const all = problems;
   if (all.length) {
     for (const p of all) io.stderr.write(`error: ${formatProblem(p)}\n`);
     throw new UsageError(

@@ -32,9 +32,20 @@ export interface UserState {
   keys?: string[];
 }
 
+/** A role, for clients that assume one (the `role` field). */
+export interface RoleState {
+  roleName: string;
+  tags: Map<string, string>;
+  /** The trust policy (decoded JSON). */
+  trust: unknown;
+  policies: Map<string, unknown>;
+}
+
 export interface AccountState {
   /** Every user in the account, by name. */
   users: Map<string, UserState>;
+  /** Every role, by name: read only when some client has a role. */
+  roles: Map<string, RoleState>;
   /** Requests made to read it. */
   requests: number;
 }
@@ -58,8 +69,19 @@ export async function readAccountState(iam: IAMClient, clients: readonly Client[
     return send(...args);
   };
   const users = new Map<string, UserState>();
-  for await (const page of paginateGetAccountAuthorizationDetails({ client: counted, pageSize: 1000 }, { Filter: ['User'] })) {
+  const roles = new Map<string, RoleState>();
+  const withRoles = clients.some((c) => c.role);
+  const filter: Array<'User' | 'Role'> = withRoles ? ['User', 'Role'] : ['User'];
+  for await (const page of paginateGetAccountAuthorizationDetails({ client: counted, pageSize: 1000 }, { Filter: filter })) {
     for (const detail of page.UserDetailList ?? []) users.set(detail.UserName ?? '', stateOf(detail));
+    for (const role of page.RoleDetailList ?? []) {
+      roles.set(role.RoleName ?? '', {
+        roleName: role.RoleName ?? '',
+        tags: new Map((role.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+        trust: decodePolicyDocument(role.AssumeRolePolicyDocument),
+        policies: new Map((role.RolePolicyList ?? []).map((p) => [p.PolicyName ?? '', decodePolicyDocument(p.PolicyDocument)])),
+      });
+    }
   }
   const listed = clients
     .filter((c) => !c.account)
@@ -75,7 +97,7 @@ export async function readAccountState(iam: IAMClient, clients: readonly Client[
       }
     }),
   );
-  return { users, requests };
+  return { users, roles, requests };
 }
 
 async function hasLoginProfile(iam: IAMClient, userName: string): Promise<boolean> {

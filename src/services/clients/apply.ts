@@ -10,6 +10,9 @@
 import {
   CreateUserCommand,
   DeleteAccessKeyCommand,
+  DeleteRolePolicyCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
   DeleteLoginProfileCommand,
   DeleteUserCommand,
   DeleteUserPolicyCommand,
@@ -25,7 +28,8 @@ import { accessKeyCredentials, type IssuedCredentials } from '../../output/crede
 import type { Reporter } from '../../output/reporter';
 import { expiresTag, type Client } from '../../policies/clients/client-list';
 import { MADE_BY } from '../../policies/clients/made-by';
-import { TAG_CREATED, TAG_EXPIRES, TAG_GRANT, TAG_MADE_BY, TAG_PENDING, tagTime } from '../../policies/ownership';
+import { minifyPolicy } from '../../policies/documents';
+import { ROLE_OWNER_TAG, TAG_CREATED, TAG_EXPIRES, TAG_GRANT, TAG_MADE_BY, TAG_PENDING, tagTime } from '../../policies/ownership';
 import { forEachBounded } from '../concurrency';
 import { createAccessKeyStep } from '../credentials/access-key';
 import { consoleSteps, consoleUrls } from '../credentials/console-login';
@@ -33,7 +37,8 @@ import { userPolicySteps } from '../credentials/user-steps';
 import { executePlan, step, type PlanResults, type PlanStep } from '../plan';
 import { deleteUsers } from '../users/delete/delete-users';
 import { applyAccountClient, bucketLocks } from './account-grants';
-import type { ClientChange, Edit } from './changes';
+import { roleTrust, userPolicyFor, type ClientChange, type Edit } from './changes';
+import { roleSteps } from '../credentials/role-steps';
 import type { ClientDelivery } from './key-delivery';
 
 export interface ApplyInput {
@@ -123,8 +128,67 @@ async function issueSteps(iam: IAMClient, client: Client, input: ApplyInput, rep
   return steps;
 }
 
-async function createSteps(iam: IAMClient, client: Client, input: ApplyInput, reporter: Reporter): Promise<PlanStep[]> {
+/** The steps of a role client's role edits (the role is made before the user's policy names it). */
+function roleEditSteps(iam: IAMClient, client: Client, edits: readonly Edit[], input: ApplyInput): PlanStep[] {
+  const caller = { account: input.account, partition: input.partition };
+  const steps: PlanStep[] = [];
+  for (const edit of edits) {
+    switch (edit.kind) {
+      case 'create-role':
+        steps.push(
+          ...roleSteps(iam, edit.role, roleTrust(client, caller), client.policyName!, client.policy!, {
+            Description: `s3-share: access to ${client.buckets.join(', ')}`.slice(0, 1000),
+            // delete-user (and --prune) remove the role with its user only when it can tell whose it is.
+            Tags: [
+              { Key: ROLE_OWNER_TAG, Value: client.username },
+              { Key: TAG_MADE_BY, Value: MADE_BY },
+            ],
+          }),
+        );
+        break;
+      case 'update-trust': {
+        const trust = JSON.stringify(roleTrust(client, caller));
+        steps.push(
+          iamStep(`restore the trust policy of role ${edit.role}`, 'UpdateAssumeRolePolicy', { RoleName: edit.role }, () =>
+            iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: edit.role, PolicyDocument: trust })),
+          ),
+        );
+        break;
+      }
+      case 'put-role-policy':
+        steps.push(
+          iamStep(
+            `put inline policy ${edit.name} of role ${edit.role}`,
+            'PutRolePolicy',
+            { RoleName: edit.role, PolicyName: edit.name, PolicyDocument: client.policy },
+            () =>
+              iam.send(
+                new PutRolePolicyCommand({ RoleName: edit.role, PolicyName: edit.name, PolicyDocument: minifyPolicy(client.policy!) }),
+              ),
+          ),
+        );
+        break;
+      case 'delete-role-policy':
+        steps.push(
+          iamStep(
+            `delete old inline policy ${edit.name} of role ${edit.role}`,
+            'DeleteRolePolicy',
+            { RoleName: edit.role, PolicyName: edit.name },
+            () => iam.send(new DeleteRolePolicyCommand({ RoleName: edit.role, PolicyName: edit.name })),
+          ),
+        );
+        break;
+      default:
+        break;
+    }
+  }
+  return steps;
+}
+
+async function createSteps(iam: IAMClient, change: ClientChange, input: ApplyInput, reporter: Reporter): Promise<PlanStep[]> {
+  const client = change.client!;
   const user = client.username;
+  const own = userPolicyFor(client, { account: input.account, partition: input.partition });
   const tags: Record<string, string> = {
     [TAG_MADE_BY]: MADE_BY,
     [TAG_CREATED]: tagTime(input.now),
@@ -144,7 +208,8 @@ async function createSteps(iam: IAMClient, client: Client, input: ApplyInput, re
       run: () => iam.send(new CreateUserCommand({ UserName: user, Tags })),
       undo: () => ({ description: `delete user ${user}`, run: () => iam.send(new DeleteUserCommand({ UserName: user })) }),
     }),
-    ...userPolicySteps(iam, user, client.policyName!, client.policy!, new Set()),
+    ...roleEditSteps(iam, client, change.edits, input),
+    ...userPolicySteps(iam, user, own.name, own.document, new Set()),
     ...(await issueSteps(iam, client, input, reporter, false)),
   ];
 }
@@ -154,10 +219,12 @@ async function editSteps(iam: IAMClient, change: ClientChange, input: ApplyInput
   const user = client.username;
   const steps: PlanStep[] = [];
   const replacingKey = change.edits.find((e): e is Extract<Edit, { kind: 'replace-key' }> => e.kind === 'replace-key');
+  const own = userPolicyFor(client, { account: input.account, partition: input.partition });
+  steps.push(...roleEditSteps(iam, client, change.edits, input));
   for (const edit of change.edits) {
     switch (edit.kind) {
       case 'put-policy':
-        steps.push(...userPolicySteps(iam, user, edit.name, client.policy!, new Set()));
+        steps.push(...userPolicySteps(iam, user, edit.name, own.document, new Set()));
         break;
       case 'delete-policy':
         steps.push(
@@ -213,7 +280,7 @@ async function editSteps(iam: IAMClient, change: ClientChange, input: ApplyInput
       case 'untag':
         steps.push(untagStep(iam, user, edit.keys, `remove tags ${edit.keys.join(', ')} of user ${user}`));
         break;
-      case 'replace-key':
+      default:
         break;
     }
   }
@@ -233,7 +300,7 @@ async function editSteps(iam: IAMClient, change: ClientChange, input: ApplyInput
 
 /** The steps of one client's change (deletes excepted: deleteUsers does those). */
 export async function clientSteps(iam: IAMClient, change: ClientChange, input: ApplyInput, reporter: Reporter): Promise<PlanStep[]> {
-  if (change.action === 'create') return createSteps(iam, change.client!, input, reporter);
+  if (change.action === 'create') return createSteps(iam, change, input, reporter);
   if (change.action === 'update' || change.action === 'replace-key') return editSteps(iam, change, input, reporter);
   return [];
 }

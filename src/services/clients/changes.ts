@@ -9,14 +9,19 @@
  *   user present, key pending (undelivered)  -> replace-key (+ whatever else differs)
  *   user present, expired, --prune-expired   -> delete
  *   user present, something differs          -> update: policy, stale policies, console, tags
+ *   role (the `role` field) missing or drifted -> create it, or restore its trust and policy
+ *   role of that name not made for this user  -> refused
  *   s3-share user not listed, --prune        -> delete
  *   s3-share user expired, --prune-expired   -> delete
  */
 import type { Client } from '../../policies/clients/client-list';
 import { expiresTag } from '../../policies/clients/client-list';
 import { hasExpired } from '../../policies/expiry';
-import { TAG_EXPIRES, TAG_GRANT, TAG_PENDING } from '../../policies/ownership';
-import type { AccountState, UserState } from './account-state';
+import { minifyPolicy, type PolicyDocument } from '../../policies/documents';
+import { inlinePolicyName } from '../../policies/names';
+import { ROLE_OWNER_TAG, TAG_EXPIRES, TAG_GRANT, TAG_PENDING } from '../../policies/ownership';
+import { assumeOnlyPolicy, userOnlyTrustPolicy } from '../../policies/trust';
+import type { AccountState, RoleState, UserState } from './account-state';
 
 export type ClientAction = 'create' | 'update' | 'replace-key' | 'delete' | 'none' | 'refused';
 
@@ -30,7 +35,11 @@ export type Edit =
   | { kind: 'tag'; tags: Record<string, string> }
   | { kind: 'untag'; keys: string[] }
   | { kind: 'replace-key'; keys: string[] }
-  | { kind: 'grant-account'; bucket: string };
+  | { kind: 'grant-account'; bucket: string }
+  | { kind: 'create-role'; role: string }
+  | { kind: 'put-role-policy'; role: string; name: string }
+  | { kind: 'delete-role-policy'; role: string; name: string }
+  | { kind: 'update-trust'; role: string };
 
 export interface ClientChange {
   username: string;
@@ -46,6 +55,29 @@ export interface DiffOptions {
   prune: boolean;
   pruneExpired: boolean;
   now: Date;
+  /** Who runs it: needed for the ARNs of clients with a role. */
+  caller?: { account: string; partition: string };
+}
+
+/** The user's own inline policy: the grant, or for a client with a role only the right to assume it. */
+export function userPolicyFor(client: Client, caller: DiffOptions['caller']): { name: string; document: PolicyDocument } {
+  if (!client.role) return { name: client.policyName!, document: client.policy! };
+  if (!caller) throw new Error('a client with a role needs the caller identity');
+  const document = assumeOnlyPolicy(roleArn(client, caller));
+  return { name: inlinePolicyName('custom', minifyPolicy(document)).replace('.custom.', '.assume-role.'), document };
+}
+
+export function roleArn(client: Client, caller: NonNullable<DiffOptions['caller']>): string {
+  return `arn:${caller.partition}:iam::${caller.account}:role/${client.role}`;
+}
+
+export function userArn(client: Client, caller: NonNullable<DiffOptions['caller']>): string {
+  return `arn:${caller.partition}:iam::${caller.account}:user/${client.username}`;
+}
+
+/** The trust a client's role must have: only its user may assume it. */
+export function roleTrust(client: Client, caller: NonNullable<DiffOptions['caller']>): object {
+  return userOnlyTrustPolicy(caller.partition, caller.account, userArn(client, caller));
 }
 
 /** Policies s3-share names s3-share.<mode>.<hash>: another of them on a client is an old grant. */
@@ -69,11 +101,26 @@ function expiresOf(user: UserState): Date | undefined {
   return at && !Number.isNaN(at.getTime()) ? at : undefined;
 }
 
-function editsFor(client: Client, user: UserState): Edit[] {
+function roleEdits(client: Client, role: RoleState | undefined, caller: NonNullable<DiffOptions['caller']>): Edit[] {
+  const name = client.role!;
+  if (!role) return [{ kind: 'create-role', role: name }];
   const edits: Edit[] = [];
-  const name = client.policyName!;
+  if (canonical(role.trust) !== canonical(roleTrust(client, caller))) edits.push({ kind: 'update-trust', role: name });
+  const current = role.policies.get(client.policyName!);
+  if (current === undefined || canonical(current) !== canonical(client.policy)) {
+    edits.push({ kind: 'put-role-policy', role: name, name: client.policyName! });
+  }
+  for (const other of role.policies.keys()) {
+    if (other !== client.policyName && OURS.test(other)) edits.push({ kind: 'delete-role-policy', role: name, name: other });
+  }
+  return edits;
+}
+
+function editsFor(client: Client, user: UserState, caller: DiffOptions['caller']): Edit[] {
+  const edits: Edit[] = [];
+  const { name, document } = userPolicyFor(client, caller);
   const current = user.policies.get(name);
-  if (current === undefined || canonical(current) !== canonical(client.policy)) edits.push({ kind: 'put-policy', name });
+  if (current === undefined || canonical(current) !== canonical(document)) edits.push({ kind: 'put-policy', name });
   for (const other of user.policies.keys()) if (other !== name && OURS.test(other)) edits.push({ kind: 'delete-policy', name: other });
   const pending = user.tags.get(TAG_PENDING);
   if (client.console && !user.hasConsole) edits.push({ kind: 'add-console' });
@@ -101,11 +148,22 @@ export function diffClients(clients: readonly Client[], state: AccountState, opt
     if (client.account) continue;
     const user = state.users.get(client.username);
     const expired = hasExpired(client.expires, opts.now);
+    const role = client.role ? state.roles.get(client.role) : undefined;
+    if (role && role.tags.get(ROLE_OWNER_TAG) !== client.username) {
+      changes.push({
+        username: client.username,
+        action: 'refused',
+        client,
+        edits: [],
+        reason: `role ${client.role} exists and is not the role s3-share made for ${client.username}: choose another role name, or delete that role`,
+      });
+      continue;
+    }
     if (!user) {
       changes.push(
         expired
           ? { username: client.username, action: 'none', client, edits: [], reason: 'access expired: not created' }
-          : { username: client.username, action: 'create', client, edits: [] },
+          : { username: client.username, action: 'create', client, edits: client.role ? roleEdits(client, role, opts.caller!) : [] },
       );
       continue;
     }
@@ -123,7 +181,7 @@ export function diffClients(clients: readonly Client[], state: AccountState, opt
       changes.push({ username: client.username, action: 'delete', client, edits: [], reason: 'access expired' });
       continue;
     }
-    const edits = editsFor(client, user);
+    const edits = [...(client.role ? roleEdits(client, role, opts.caller!) : []), ...editsFor(client, user, opts.caller)];
     const action: ClientAction = edits.some((e) => e.kind === 'replace-key') ? 'replace-key' : edits.length ? 'update' : 'none';
     changes.push({ username: client.username, action, client, edits });
   }
@@ -161,5 +219,13 @@ export function describeEdit(edit: Edit): string {
       return 'replace the undelivered access key';
     case 'grant-account':
       return `grant it in the bucket policy of ${edit.bucket}`;
+    case 'create-role':
+      return `create role ${edit.role} with the grant`;
+    case 'put-role-policy':
+      return `put policy ${edit.name} of role ${edit.role}`;
+    case 'delete-role-policy':
+      return `delete old policy ${edit.name} of role ${edit.role}`;
+    case 'update-trust':
+      return `restore the trust policy of role ${edit.role}`;
   }
 }

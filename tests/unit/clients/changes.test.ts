@@ -1,8 +1,8 @@
 import { parseClientList } from '../../../src/policies/clients/list-file';
 import { validateClientRows, type Client } from '../../../src/policies/clients/client-list';
-import { diffClients, describeEdit } from '../../../src/services/clients/changes';
-import type { AccountState, UserState } from '../../../src/services/clients/account-state';
-import { TAG_EXPIRES, TAG_GRANT, TAG_MADE_BY, TAG_PENDING } from '../../../src/policies/ownership';
+import { diffClients, describeEdit, roleTrust, userPolicyFor } from '../../../src/services/clients/changes';
+import type { AccountState, RoleState, UserState } from '../../../src/services/clients/account-state';
+import { ROLE_OWNER_TAG, TAG_EXPIRES, TAG_GRANT, TAG_MADE_BY, TAG_PENDING } from '../../../src/policies/ownership';
 
 const NOW = new Date('2026-12-04T12:00:00Z');
 
@@ -33,7 +33,11 @@ function applied(c: Client, over: Partial<UserState> = {}): UserState {
   };
 }
 
-const state = (...users: UserState[]): AccountState => ({ users: new Map(users.map((u) => [u.userName, u])), requests: 1 });
+const state = (...users: UserState[]): AccountState => ({
+  users: new Map(users.map((u) => [u.userName, u])),
+  roles: new Map(),
+  requests: 1,
+});
 const opts = { prune: false, pruneExpired: false, now: NOW };
 
 describe('diffClients', () => {
@@ -108,5 +112,35 @@ describe('diffClients', () => {
     expect(pe.filter((c) => c.action === 'delete').map((c) => c.username)).toEqual(['exp']);
     const unlistedExpired = diffClients([a!], account, { ...opts, pruneExpired: true });
     expect(unlistedExpired.filter((c) => c.action === 'delete').map((c) => c.username)).toEqual(['exp']);
+  });
+
+  test('a client with a role: the role is created with the user, restored when its trust or policy drifts, refused when not its own', async () => {
+    const { clients } = await validateClientRows(
+      parseClientList('username,bucket,access,role\nr,photos,read-only,r-role\n', 'l.csv'),
+      'l.csv',
+      NOW,
+    );
+    const [c] = clients;
+    const caller = { account: '123456789012', partition: 'aws' };
+    const created = diffClients([c!], state(), { ...opts, caller });
+    expect(created.map((x) => [x.action, x.edits])).toEqual([['create', [{ kind: 'create-role', role: 'r-role' }]]]);
+    const user = applied(c!);
+    user.policies = new Map([[userPolicyFor(c!, caller).name, userPolicyFor(c!, caller).document]]);
+    const role: RoleState = {
+      roleName: 'r-role',
+      tags: new Map([[ROLE_OWNER_TAG, 'r']]),
+      trust: roleTrust(c!, caller),
+      policies: new Map<string, unknown>([[c!.policyName!, c!.policy]]),
+    };
+    const account = { ...state(user), roles: new Map([['r-role', role]]) };
+    expect(diffClients([c!], account, { ...opts, caller }).map((x) => x.action)).toEqual(['none']);
+    role.trust = { Version: '2012-10-17', Statement: [] };
+    role.policies.set(c!.policyName!, {});
+    expect(diffClients([c!], account, { ...opts, caller })[0]!.edits.map(describeEdit)).toEqual([
+      'restore the trust policy of role r-role',
+      `put policy ${c!.policyName} of role r-role`,
+    ]);
+    role.tags.set(ROLE_OWNER_TAG, 'someone-else');
+    expect(diffClients([c!], account, { ...opts, caller })[0]!.action).toBe('refused');
   });
 });
