@@ -6,6 +6,7 @@ import {
   GetLoginProfileCommand,
   IAMClient,
   ListAccessKeysCommand,
+  ListRolePoliciesCommand,
   ListUserPoliciesCommand,
   ListUserTagsCommand,
   paginateListUsers,
@@ -57,15 +58,16 @@ describeE2E('apply killed at any point converges on the next run', () => {
   /** Kills a first apply where `kill` says, runs apply again, and checks the account converged. */
   async function killThenConverge(kill: { stderrMatches?: RegExp; afterMs?: number }, concurrency = 2): Promise<void> {
     round++;
-    const names = [`k${round}a`, `k${round}b`, `k${round}c`];
+    const names = [`k${round}a`, `k${round}b`, `k${round}c`, `k${round}d`];
     const file = join(dir, `round${round}.csv`);
     writeFileSync(
       file,
       [
-        'username,bucket,prefix,access,console,expires',
-        `${names[0]},${BUCKET},${names[0]},read-only,yes,`,
-        `${names[1]},${BUCKET},${names[1]},read-write,no,2099-01-01`,
-        `${names[2]},${BUCKET},,write-only,no,`,
+        'username,bucket,prefix,access,console,expires,role',
+        `${names[0]},${BUCKET},${names[0]},read-only,yes,,`,
+        `${names[1]},${BUCKET},${names[1]},read-write,no,2099-01-01,`,
+        `${names[2]},${BUCKET},,write-only,no,,`,
+        `${names[3]},${BUCKET},${names[3]},read-only,no,,${names[3]}-role`,
       ].join('\n'),
     );
     const keysDir = join(dir, `keys${round}`);
@@ -91,10 +93,12 @@ describeE2E('apply killed at any point converges on the next run', () => {
       expect((await iam.send(new ListUserPoliciesCommand({ UserName: user }))).PolicyNames).toHaveLength(1);
     }
     await iam.send(new GetLoginProfileCommand({ UserName: names[0] }));
+    // The role client's role holds its one policy.
+    expect((await iam.send(new ListRolePoliciesCommand({ RoleName: `${names[3]}-role` }))).PolicyNames).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(keysDir, `${names[0]}.json`), 'utf8')).Password).toBeTruthy();
     // Nothing orphaned: every user s3-share made is a listed client of some round.
     const all = await s3ShareUsers();
-    expect(all.filter((u) => !/^k\d+[abc]$/.test(u))).toEqual([]);
+    expect(all.filter((u) => !/^k\d+[abcd]$/.test(u))).toEqual([]);
     const third = await runCli(args, { creds: moto.admin, env });
     expect(third.stderr).toMatch(/(^|\n)0 changes\n$/);
   }
@@ -108,6 +112,8 @@ describeE2E('apply killed at any point converges on the next run', () => {
     ['before the pending mark comes off', /mark the key of user k\d+a delivered/],
     ['while creating a later key', /create an access key for user k\d+c/],
     ['after some clients are done', /mark the key of user k\d+b delivered/],
+    ['while creating a role', /create IAM role k\d+d-role/],
+    ['while putting a role policy', /add inline policy \S+ to role k\d+d-role/],
   ];
   test.each(points)('killed %s', async (_what, stderrMatches) => {
     await killThenConverge({ stderrMatches });
