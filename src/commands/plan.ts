@@ -23,12 +23,17 @@ export async function runPlanCommand(file: string, opts: PlanOptions, io: CliIo)
   const now = new Date();
   const clients = await loadClients(file, io, now);
   const ctx = await awsContextFor(opts, io, reporter);
-  const [{ createIamClient, createS3Client }, { planClients, changeRecord, countChanges }, { describeEdit }] = await Promise.all([
+  const [
+    { createIamClient, createS3Client, createStsClient },
+    { planClients, changeRecord, countChanges },
+    { describeEdit },
+    { callerIdentity },
+  ] = await Promise.all([
     import('../aws/clients'),
     import('../services/clients/plan-clients'),
     import('../services/clients/changes'),
+    import('../services/users/identity'),
   ]);
-  const [{ createStsClient }, { callerIdentity }] = await Promise.all([import('../aws/clients'), import('../services/users/identity')]);
   // Only clients with their own account need S3 (their grants are in bucket policies).
   let s3Client: Promise<S3Client> | undefined;
   const s3 = () => (s3Client ??= createS3Client(ctx));

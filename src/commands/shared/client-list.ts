@@ -47,11 +47,10 @@ export async function loadClients(file: string, io: CliIo, now: Date): Promise<C
     throw new UsageError(`cannot read client list ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check the path`);
   }
   const { clients, problems } = await validateClientRows(parseClientList(text, file, format), file, now);
-  const all = problems;
-  if (all.length) {
-    for (const p of all) io.stderr.write(`error: ${formatProblem(p)}\n`);
+  if (problems.length) {
+    for (const p of problems) io.stderr.write(`error: ${formatProblem(p)}\n`);
     throw new UsageError(
-      `${all.length} problem${all.length === 1 ? '' : 's'} in client list ${file}, listed above: fix them and run again; nothing was changed`,
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in client list ${file}, listed above: fix them and run again; nothing was changed`,
     );
   }
   return clients;
