@@ -10,6 +10,7 @@ import { benchSync } from './sync.mjs';
 
 const only = process.argv[2];
 const benches = { startup: benchStartup, 'list-user-policies': benchListUserPolicies, sync: benchSync, access: benchAccess };
+benches.clients = (await import('./clients.mjs')).benchClients;
 const results = [];
 for (const [name, fn] of Object.entries(benches)) {
   if (only && only !== name) continue;

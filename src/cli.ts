@@ -27,6 +27,8 @@ const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
   ['create', async () => (await import('./commands/create')).registerCreate],
   ['localserver', async () => (await import('./commands/localserver')).registerLocalserver],
   ['rotate-key', async () => (await import('./commands/rotate-key')).registerRotateKey],
+  ['plan', async () => (await import('./commands/plan')).registerPlan],
+  ['apply', async () => (await import('./commands/apply')).registerApply],
   ['delete-user', async () => (await import('./commands/delete-user')).registerDeleteUser],
   ['grant-account', async () => (await import('./commands/grant-account')).registerGrantAccount],
   ['revoke-account', async () => (await import('./commands/revoke-account')).registerRevokeAccount],

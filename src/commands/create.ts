@@ -36,6 +36,7 @@ export interface CreateOptions extends PolicyOptions, AwsOptions, CredentialOutp
   reuseUser?: boolean;
   replaceBoundary?: boolean;
   allowExcess?: boolean;
+  expires?: string;
   dryRun?: boolean;
   silent?: boolean;
 }
@@ -117,8 +118,12 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
     import('../policies/names'),
   ]);
   const spec = await policySpecFromOptions(buckets, opts, io);
-  const { document, notices } = await renderPolicy(spec, { target: opts.duration !== undefined ? 'session' : 'user-inline' });
-  for (const notice of notices) reporter.info(notice);
+  const rendered = await renderPolicy(spec, { target: opts.duration !== undefined ? 'session' : 'user-inline' });
+  for (const notice of rendered.notices) reporter.info(notice);
+  // --expires: every Allow stops at that time on AWS's side, whatever else runs or not.
+  const { parseExpiry, withExpiry } = await import('../policies/expiry');
+  const expires = opts.expires !== undefined ? parseExpiry(opts.expires, '--expires', new Date(), true) : undefined;
+  const document = withExpiry(rendered.document, expires);
   checkPolicySize(document, opts.duration !== undefined ? 'session' : 'user-inline');
   const custom = opts.policy !== undefined || (opts.statement?.length ?? 0) > 0;
   const mode = custom ? 'custom' : (spec.mode ?? 'read-write');
@@ -141,7 +146,7 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
     const [iam, sts, s3] = await Promise.all([createIamClient(ctx), createStsClient(ctx), createS3Client(ctx)]);
     // Another account's bucket admits the key only once its owner's bucket policy does: probe identity only.
     const target = { bucket: buckets[0]!, prefix, canList: !opts.bucketOwner && (mode === 'read-only' || mode === 'read-write') };
-    return planCreate(
+    const plan = await planCreate(
       { iam, sts, s3, s3InRegion: (region) => createS3Client(ctx, region) },
       {
         buckets,
@@ -171,6 +176,12 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
       },
       reporter,
     );
+    if (expires && opts.duration === undefined) {
+      const { expiresTagStep } = await import('../services/clients/expired');
+      const at = plan.steps.findIndex((s) => s.operation === 'CreateAccessKey');
+      plan.steps.splice(at < 0 ? plan.steps.length : at, 0, expiresTagStep(iam, plan.userName!, expires));
+    }
+    return plan;
   });
 }
 
@@ -208,6 +219,7 @@ export function registerCreate(program: Command, io: CliIo): void {
     .option('--password-reset-required', 'with --console, the user must choose a new password at first sign-in')
     .option('--public', "make the buckets' objects readable by anyone (turns off Block Public Access, adds a bucket policy)")
     .option('--website', 'serve the buckets as static websites (index.html, error.html)')
+    .option('--expires <date>', 'the access ends then, on AWS: a date (2027-01-31), an ISO 8601 time, or a number of days (30d)')
     .option(
       '--bucket-owner <account-id>',
       "the buckets belong to this other account: HeadBucket checks the owner, and a 403 is taken as 'exists' (that account's bucket policy must grant access)",

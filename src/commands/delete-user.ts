@@ -11,6 +11,7 @@ export interface DeleteUserOptions extends AwsOptions {
   concurrency: number;
   dryRun?: boolean;
   deleteObjects?: boolean;
+  expired?: boolean;
   yes?: boolean;
   deleteSelf?: boolean;
   nl?: boolean;
@@ -24,6 +25,8 @@ export async function runDeleteUser(users: string[], opts: DeleteUserOptions, io
   // A name IAM could never have given a user is a typo: say so before any AWS call.
   const { validateIamName } = await import('../policies/names');
   for (const user of users) validateIamName(user, 'user name');
+  if (opts.expired && users.length) throw new UsageError('--expired and user names conflict: --expired finds the users itself');
+  if (!opts.expired && !users.length) throw new UsageError('no user given: name the users to delete, or use --expired');
   const reporter = reporterFor(opts, io);
   const ctx = await awsContextFor(opts, io, reporter);
   const [{ createIamClient, createS3Client, createStsClient }, { deleteUsers }, { callerIdentity }] = await Promise.all([
@@ -32,6 +35,11 @@ export async function runDeleteUser(users: string[], opts: DeleteUserOptions, io
     import('../services/users/identity'),
   ]);
   const caller = await callerIdentity(await createStsClient(ctx));
+  if (opts.expired) {
+    const { expiredUsers } = await import('../services/clients/expired');
+    users = await expiredUsers(await createIamClient(ctx), new Date());
+    reporter.info(`${users.length} user(s) made by s3-share have expired${users.length ? `: ${users.join(', ')}` : ''}`);
+  }
   if (opts.dryRun) reporter.info('dry run: nothing will be removed');
 
   const emitter = createRecordEmitter(opts.nl ? 'nl' : 'json', io.stdout);
@@ -88,7 +96,8 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
   const cmd = program
     .command('delete-user')
     .description('Delete IAM users and everything attached to them (keys, policies, MFA, groups, the role s3-share made for them...)')
-    .argument('<users...>', 'the users to delete')
+    .argument('[users...]', 'the users to delete')
+    .option('--expired', 'delete the users s3-share made whose access has expired (create --expires, a client list)')
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('--delete-objects', 'also delete the objects under every folder (BUCKET/PREFIX/) the users were granted')
     .option('-y, --yes', 'do not ask before deleting objects (required with --delete-objects when not on a terminal)')
@@ -111,6 +120,7 @@ export function registerDeleteUser(program: Command, io: CliIo): void {
         '  $ s3-share delete-user alice --dry-run',
         '  $ s3-share delete-user alice bob --nl >> deleted.ndjson',
         '  $ s3-share delete-user alice --delete-objects --yes',
+        '  $ s3-share delete-user --expired --dry-run',
       ].join('\n'),
     );
   addSilentOption(addAwsOptions(cmd)).action((users: string[], opts: DeleteUserOptions) => runDeleteUser(users, opts, io));

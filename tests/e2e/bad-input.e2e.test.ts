@@ -251,7 +251,7 @@ const cases: Case[] = [
   ['rotate-key: no user', ['rotate-key'], 2, /missing required argument 'user'/],
   ['rotate-key: unknown user', ['rotate-key', 'badinput-ghost'], 1, /user badinput-ghost does not exist \(NoSuchEntity\)/],
   ['rotate-key: unknown format', ['rotate-key', USER, '--format', 'xml'], 2, /--format xml is not a credentials format/],
-  ['delete-user: no user', ['delete-user'], 2, /missing required argument 'users'/],
+  ['delete-user: no user', ['delete-user'], 2, /^error: no user given: name the users to delete, or use --expired/],
   ['delete-user: unknown user', ['delete-user', 'badinput-ghost'], 1, /user badinput-ghost does not exist \(NoSuchEntity\)/],
   [
     'delete-user: --delete-objects without --yes',
