@@ -164,6 +164,7 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
         bucketOwner: opts.bucketOwner,
         prefix,
         prefixes,
+        expires,
         wait: wait
           ? {
               timeoutMs: waitTimeoutSeconds(opts) * 1000,
@@ -176,11 +177,6 @@ export async function runCreate(buckets: string[], opts: CreateOptions, io: CliI
       },
       reporter,
     );
-    if (expires && opts.duration === undefined) {
-      const { expiresTagStep } = await import('../services/clients/expired');
-      const at = plan.steps.findIndex((s) => s.operation === 'CreateAccessKey');
-      plan.steps.splice(at < 0 ? plan.steps.length : at, 0, expiresTagStep(iam, plan.userName!, expires));
-    }
     return plan;
   });
 }

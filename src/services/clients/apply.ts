@@ -27,7 +27,7 @@ import { OperationError } from '../../errors';
 import { accessKeyCredentials, type IssuedCredentials } from '../../output/credentials';
 import type { Reporter } from '../../output/reporter';
 import { expiresTag, type Client } from '../../policies/clients/client-list';
-import { MADE_BY } from '../../policies/clients/made-by';
+import { MADE_BY } from '../../policies/creation-tags';
 import { minifyPolicy } from '../../policies/documents';
 import { ROLE_OWNER_TAG, TAG_CREATED, TAG_EXPIRES, TAG_GRANT, TAG_MADE_BY, TAG_PENDING, tagTime } from '../../policies/ownership';
 import { forEachBounded } from '../concurrency';

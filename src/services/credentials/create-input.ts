@@ -36,6 +36,8 @@ export interface CreateInput extends BucketRequest {
   prefix?: string;
   /** Every folder of the grant (several --prefix), for its tags and the reach check; default [prefix]. */
   prefixes?: string[];
+  /** When the access ends (--expires): already a condition in `policy`; recorded in the user's tags. */
+  expires?: Date;
   /** Wait until the new key works before delivering it (IAM users only); never fails the run. */
   wait?: { timeoutMs: number; probes(creds: IssuedCredentials): Promise<Probe[]>; signal?: AbortSignal };
   /** The last step: hand the credentials over; absent, the caller gets them from the results. */

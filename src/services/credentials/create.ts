@@ -22,7 +22,7 @@ import { ACCESS_KEYS_PER_USER } from '../../policies/iam-limits';
 import type { PolicySet } from '../../policies/access';
 import { creationTags, isS3SharePolicyName } from '../../policies/creation-tags';
 import { defaultUserName, inlinePolicyName } from '../../policies/names';
-import { TAG_GRANT, TAG_MADE_BY, madeByS3Share } from '../../policies/ownership';
+import { TAG_EXPIRES, TAG_GRANT, TAG_MADE_BY, madeByS3Share } from '../../policies/ownership';
 import { assumeOnlyPolicy } from '../../policies/trust';
 import { bucketSteps } from '../buckets/existence';
 import { step, type PlanResults, type PlanStep } from '../plan';
@@ -95,7 +95,7 @@ async function planGrant(clients: CreateClients, input: CreateInput, reporter: R
 
   const { iam } = clients;
   const prefixes = input.prefixes ?? (input.prefix ? [input.prefix] : []);
-  const tags = creationTags({ mode: input.mode, buckets: input.buckets, prefixes }, new Date());
+  const tags = creationTags({ mode: input.mode, buckets: input.buckets, prefixes, expires: input.expires }, new Date());
   const existing = await existingUser(iam, userName);
   const userArn = existing?.Arn ?? `arn:${me.partition}:iam::${me.account}:user/${userName}`;
   const { arn: boundary, notice } = chooseBoundary(
@@ -145,7 +145,9 @@ async function planGrant(clients: CreateClients, input: CreateInput, reporter: R
   steps.push(...userSteps(iam, userName, existing, userBoundary, tags));
   if (existing && ownUser) {
     // Reusing s3-share's own user records the new grant; someone else's user is not marked as s3-share's.
-    const wanted = tags.filter((t) => t.Key === TAG_GRANT || (t.Key === TAG_MADE_BY && !madeByS3Share(currentTags)));
+    const wanted = tags.filter(
+      (t) => t.Key === TAG_GRANT || t.Key === TAG_EXPIRES || (t.Key === TAG_MADE_BY && !madeByS3Share(currentTags)),
+    );
     steps.push(...tagUserSteps(iam, userName, currentTags, wanted));
   }
 
